@@ -1,0 +1,72 @@
+package io.trainyard.common.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real {@code redis-server} on a port of its own with AOF on, so that a restart keeps every
+ * record (the same durability a real deployment runs with).
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private ServerProcess process;
+
+    private RedisServer(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static RedisServer start(Path dir, int port) {
+        RedisServer server = new RedisServer(dir, port);
+        server.start();
+        return server;
+    }
+
+    public void start() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String executable = Executables.require("redis-server", "redis-server");
+        process = new ServerProcess("redis-server", List.of(executable,
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--dir", dir.toString(),
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--save", "",
+                "--daemonize", "no",
+                "--protected-mode", "yes"), dir.resolve("redis.log"));
+        process.start(Duration.ofSeconds(20), () -> FreePort.isListening(port));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public void kill() {
+        process.kill();
+    }
+
+    public void restart() {
+        process.close();
+        start();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}

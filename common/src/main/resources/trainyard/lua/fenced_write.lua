@@ -1,0 +1,34 @@
+-- Write fields of a running run, only if the writer still holds the current epoch.
+-- KEYS[1] run hash, KEYS[2] lease key (renewed on every accepted write), KEYS[3] output hash
+-- ARGV[1] epoch, ARGV[2] lease ms (0: leave the lease alone), ARGV[3] "1" when this write ends
+-- the run (the lease is then dropped), ARGV[4] number of run field/value pairs, then the run
+-- pairs, then output field/value pairs (stdout, stderr) for KEYS[3].
+-- Returns 1 when written, 0 when the epoch is stale or the run already ended.
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
+  return 0
+end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' or status == 'TIMED_OUT' then
+  return 0
+end
+local n = tonumber(ARGV[4])
+local fields = {}
+for i = 5, 4 + 2 * n do
+  fields[#fields + 1] = ARGV[i]
+end
+if #fields > 0 then
+  redis.call('HSET', KEYS[1], unpack(fields))
+end
+local output = {}
+for i = 5 + 2 * n, #ARGV do
+  output[#output + 1] = ARGV[i]
+end
+if #output > 0 then
+  redis.call('HSET', KEYS[3], unpack(output))
+end
+if ARGV[3] == '1' then
+  redis.call('DEL', KEYS[2])
+elseif ARGV[2] ~= '0' then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+end
+return 1

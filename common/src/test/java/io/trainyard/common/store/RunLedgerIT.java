@@ -1,0 +1,88 @@
+package io.trainyard.common.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainyard.common.Ids;
+import io.trainyard.common.job.RunStatus;
+import io.trainyard.common.testing.RealRedis;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.JedisPooled;
+
+@ExtendWith(RealRedis.class)
+class RunLedgerIT {
+    private static JedisPooled redis;
+    private static TaskStore tasks;
+    private static RunLedger ledger;
+
+    @BeforeAll
+    static void connect() {
+        redis = RealRedis.client();
+        tasks = new TaskStore(redis);
+        ledger = new RunLedger(redis, 30_000);
+    }
+
+    private String queuedRun(String tenant) {
+        String taskId = Ids.next();
+        String runId = Ids.next();
+        var submitted = tasks.submit(tenant, "task-" + taskId, 1, Map.of("id", taskId, "name", "task-" + taskId),
+                Map.of("id", runId, "tasksID", taskId, "status", "QUEUED"));
+        assertThat(submitted.created()).isTrue();
+        return runId;
+    }
+
+    @Test
+    void aWriteWithAStaleEpochIsRefused() {
+        String runId = queuedRun("acme");
+        var first = (RunLedger.Start.Started) ledger.start("acme", runId, "worker-a", 1, 1000, Map.of());
+        var second = (RunLedger.Start.Started) ledger.start("acme", runId, "worker-b", 2, 2000, Map.of());
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+
+        assertThat(ledger.update("acme", runId, first.epoch(), Map.of("message", "old worker"))).isFalse();
+        assertThat(ledger.finish("acme", runId, first.epoch(), RunStatus.COMPLETED, 3000, Map.of(), Map.of()))
+                .isFalse();
+        assertThat(redis.hget(new TenantKeys("acme").run(runId), "status")).isEqualTo("RUNNING");
+        assertThat(redis.hget(new TenantKeys("acme").run(runId), "workerId")).isEqualTo("worker-b");
+
+        assertThat(ledger.finish("acme", runId, second.epoch(), RunStatus.FAILED, 3000,
+                Map.of("exitCode", "3"), Map.of("stderr", "boom"))).isTrue();
+        assertThat(tasks.run("acme", runId).orElseThrow()).containsEntry("status", "FAILED")
+                .containsEntry("exitCode", "3");
+        assertThat(tasks.output("acme", runId)).containsEntry("stderr", "boom");
+    }
+
+    @Test
+    void theTerminalStatusIsWrittenOnce() {
+        String runId = queuedRun("acme");
+        var started = (RunLedger.Start.Started) ledger.start("acme", runId, "w", 1, 1000, Map.of());
+        assertThat(ledger.finish("acme", runId, started.epoch(), RunStatus.COMPLETED, 2000, Map.of(), Map.of()))
+                .isTrue();
+        assertThat(ledger.finish("acme", runId, started.epoch(), RunStatus.FAILED, 3000, Map.of(), Map.of()))
+                .isFalse();
+        assertThat(ledger.start("acme", runId, "w2", 2, 4000, Map.of()))
+                .isEqualTo(new RunLedger.Start.AlreadyEnded(RunStatus.COMPLETED));
+    }
+
+    @Test
+    void aRunCancelledWhileQueuedNeverStarts() {
+        String runId = queuedRun("acme");
+        assertThat(tasks.cancelRun("acme", runId, 500)).contains("CANCELLED");
+        assertThat(ledger.start("acme", runId, "w", 1, 1000, Map.of()))
+                .isEqualTo(new RunLedger.Start.AlreadyEnded(RunStatus.CANCELLED));
+    }
+
+    @Test
+    void aNameIsTakenOncePerTenantOnly() {
+        var a = tasks.submit("t1", "same", 1, Map.of("id", "a1"), null);
+        var b = tasks.submit("t1", "same", 1, Map.of("id", "b1"), null);
+        var c = tasks.submit("t2", "same", 1, Map.of("id", "c1"), null);
+        assertThat(a.created()).isTrue();
+        assertThat(b).isEqualTo(new TaskStore.Submitted(false, "a1"));
+        assertThat(c.created()).isTrue();
+        tasks.unsubmit("t1", "same", "a1");
+        assertThat(tasks.submit("t1", "same", 1, Map.of("id", "d1"), null).created()).isTrue();
+        assertThat(tasks.task("t1", "a1")).isEmpty();
+    }
+}
