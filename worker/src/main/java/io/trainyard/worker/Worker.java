@@ -1,0 +1,262 @@
+package io.trainyard.worker;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.OpsServer;
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.store.RunLedger;
+import io.trainyard.worker.metrics.WorkerMetrics;
+import io.trainyard.worker.poll.DeadLetters;
+import io.trainyard.worker.poll.JobRecordHandler;
+import io.trainyard.worker.poll.ShareGroupPoller;
+import io.trainyard.worker.retry.RetryPolicy;
+import io.trainyard.worker.run.CancelListener;
+import io.trainyard.worker.run.JobKind;
+import io.trainyard.worker.run.JobKinds;
+import io.trainyard.worker.run.JobRunner;
+import io.trainyard.worker.run.RunEnvironment;
+import io.trainyard.worker.run.RunRegistry;
+import io.trainyard.worker.run.StopReason;
+import io.trainyard.worker.sandbox.ProcessSupervisor;
+import io.trainyard.worker.sandbox.SandboxLimits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * A running worker: the composition of poller, runner, sandbox, cancel listener and operations
+ * server. {@link #start(ConfigTable)} is the programmatic entry (tests run workers in-process);
+ * {@link #close()} is the graceful shutdown: stop taking work, let running runs finish within the
+ * grace period, hand the rest back to the queue, close everything.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final String workerId;
+    private final ConfigTable config;
+    private final JedisPooled redis;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final RunRegistry registry;
+    private final ShareGroupPoller poller;
+    private final CancelListener cancels;
+    private final OpsServer ops;
+    private final PrometheusMeterRegistry meters;
+    private final Path workRoot;
+    private volatile boolean closed;
+
+    private Worker(Builder b) {
+        this.workerId = b.workerId;
+        this.config = b.config;
+        this.redis = b.redis;
+        this.producer = b.producer;
+        this.registry = b.registry;
+        this.poller = b.poller;
+        this.cancels = b.cancels;
+        this.ops = b.ops;
+        this.meters = b.meters;
+        this.workRoot = b.workRoot;
+    }
+
+    public static Worker start(ConfigTable config) {
+        return start(config, List.of());
+    }
+
+    /** Starts a worker whose job kinds are the standard ones, replaced by {@code kinds} where given. */
+    public static Worker start(ConfigTable config, List<JobKind> kinds) {
+        SandboxChoice.Chosen sandbox = SandboxChoice.choose(config);
+        Builder b = new Builder(config);
+        try {
+            b.build(sandbox, kinds);
+        } catch (RuntimeException e) {
+            b.closeQuietly();
+            throw e;
+        }
+        Worker worker = new Worker(b);
+        LOG.info("worker {} started: {} slots on {}, sandbox {}, ops port {}", worker.workerId,
+                config.get(WorkerSettings.SLOTS), config.get(WorkerSettings.TOPICS), sandbox.sandbox().name(),
+                worker.opsPort());
+        return worker;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public int opsPort() {
+        return ops.port();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public int busySlots() {
+        return poller.busySlots();
+    }
+
+    /** Taking work and listening for cancellations. */
+    public boolean ready() {
+        return !closed && poller.taking() && cancels.subscribed();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration grace = Duration.ofMillis(config.get(WorkerSettings.SHUTDOWN_GRACE_MS));
+        LOG.info("worker {} stopping: {} running job(s), grace {} ms", workerId, poller.busySlots(), grace.toMillis());
+        poller.drain(grace, () -> registry.stopAll(StopReason.SHUTDOWN));
+        poller.close();
+        cancels.close();
+        producer.close(Duration.ofSeconds(5));
+        redis.close();
+        ops.close();
+        deleteTree(workRoot);
+        LOG.info("worker {} stopped", workerId);
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove {}: {}", root, e.toString());
+        }
+    }
+
+    /** Builds the parts in order, so a failure half-way can close what was already opened. */
+    private static final class Builder {
+        final ConfigTable config;
+        final String workerId;
+        JedisPooled redis;
+        KafkaProducer<byte[], byte[]> producer;
+        RunRegistry registry;
+        ShareGroupPoller poller;
+        CancelListener cancels;
+        OpsServer ops;
+        PrometheusMeterRegistry meters;
+        Path workRoot;
+
+        Builder(ConfigTable config) {
+            this.config = config;
+            this.workerId = config.get(WorkerSettings.WORKER_ID);
+        }
+
+        void build(SandboxChoice.Chosen sandbox, List<JobKind> extraKinds) {
+            String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
+            int slots = config.get(WorkerSettings.SLOTS);
+            long leaseMs = config.get(WorkerSettings.LEASE_MS);
+            int maxAttempts = config.get(WorkerSettings.MAX_ATTEMPTS);
+            InstantSource clock = InstantSource.system();
+
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+                KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
+            }
+            GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+            pool.setMaxTotal(2 * slots + 4);
+            redis = new JedisPooled(pool, URI.create(config.get(CommonSettings.REDIS_URI)));
+            redis.ping();
+            producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+                    "enable.idempotence", "true", "client.id", clientId("dlq")),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            meters.config().commonTags("worker", workerId);
+            WorkerMetrics metrics = new WorkerMetrics(meters);
+            registry = new RunRegistry();
+            try {
+                workRoot = Files.createTempDirectory("trainyard-worker-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the worker's run directory", e);
+            }
+            SandboxLimits limits = new SandboxLimits(Duration.ofSeconds(config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS)),
+                    config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS) + 1L,
+                    config.get(WorkerSettings.MEMORY_MB) * 1024L * 1024L, sandbox.maxProcesses(),
+                    1L << 30, config.get(WorkerSettings.MAX_OUTPUT_BYTES));
+            RunEnvironment environment = new RunEnvironment(config, sandbox.sandbox(), new ProcessSupervisor(clock),
+                    new ResourceFiles(Path.of(config.get(CommonSettings.DATA_DIR))),
+                    Path.of(config.get(WorkerSettings.PYTHON)), limits, workRoot, clock);
+            JobKinds kinds = JobKinds.standard(environment);
+            for (JobKind kind : extraKinds) {
+                kinds = kinds.with(kind);
+            }
+            RetryPolicy retry = RetryPolicy.custom().maxAttempts(maxAttempts)
+                    .backoff(Duration.ofMillis(config.get(WorkerSettings.RETRY_BACKOFF_MS)), 2.0).build();
+            JobRunner runner = new JobRunner(workerId, new RunLedger(redis, leaseMs), redis, kinds, environment, retry,
+                    registry, metrics, leaseMs, config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS),
+                    config.get(WorkerSettings.MAX_TIMEOUT_SECONDS));
+            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId), metrics);
+
+            cancels = new CancelListener(URI.create(config.get(CommonSettings.REDIS_URI)), registry).start();
+            poller = new ShareGroupPoller(lane -> shareConsumer(bootstrap, lane), config.get(WorkerSettings.TOPICS),
+                    slots, handler, clock, leaseMs).start();
+            metrics.slots(poller::busySlots, slots);
+            ops = OpsServer.start(config.get(WorkerSettings.OPS_PORT), meters,
+                    () -> poller.taking() && cancels.subscribed());
+        }
+
+        private ShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, int lane) {
+            return new KafkaShareConsumer<>(Map.of(
+                    "bootstrap.servers", bootstrap,
+                    "group.id", Topics.WORKER_GROUP,
+                    "client.id", clientId("lane-" + lane),
+                    "share.acknowledgement.mode", "explicit",
+                    "share.acquire.mode", "record_limit",
+                    "max.poll.records", 1),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+
+        private String clientId(String suffix) {
+            return "trainyard-worker-" + workerId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + suffix;
+        }
+
+        void closeQuietly() {
+            for (AutoCloseable c : new AutoCloseable[] {poller, cancels, ops, producer, redis}) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // Start-up failed already; report that, not this.
+                    }
+                }
+            }
+            deleteTree(workRoot);
+        }
+    }
+
+    /**
+     * The share group's delivery limit: the retry policy's attempts plus two deliveries' margin
+     * for attempts lost to a crashed worker, within the broker's bounds (2..10).
+     */
+    static int deliveryLimit(int maxAttempts) {
+        return Math.max(2, Math.min(10, maxAttempts + 2));
+    }
+}

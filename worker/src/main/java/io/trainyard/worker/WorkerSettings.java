@@ -1,0 +1,95 @@
+package io.trainyard.worker;
+
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.Setting;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+
+/** The worker's configuration table: every environment variable it reads, with defaults and meaning. */
+public final class WorkerSettings {
+    public static final Setting<String> WORKER_ID = Setting.string("TRAINYARD_WORKER_ID", defaultWorkerId(),
+            "This worker's name in run records and Kafka client ids (default: host-pid).");
+    public static final Setting<Integer> SLOTS = Setting.integer("TRAINYARD_WORKER_SLOTS", 4, 1, 256,
+            "Runs this worker executes at once; it never holds more job records than free slots.");
+    public static final Setting<List<String>> TOPICS = new Setting<>("TRAINYARD_WORKER_TOPICS", "list",
+            "trainyard.jobs.script,trainyard.jobs.training",
+            "Comma-separated job topics this worker consumes (share group trainyard-workers).",
+            WorkerSettings::topicList);
+    public static final Setting<SandboxMode> SANDBOX = new Setting<>("TRAINYARD_SANDBOX", "bwrap|none", "bwrap",
+            "bwrap runs scripts in bubblewrap (no network, read-only system, private /tmp); none runs python "
+                    + "directly (still with resource limits). With bwrap absent the worker refuses to start.",
+            SandboxMode::parse);
+    public static final Setting<String> PYTHON = Setting.string("TRAINYARD_PYTHON", "/usr/bin/python3",
+            "The Python interpreter scripts run with.");
+    public static final Setting<Integer> DEFAULT_TIMEOUT_SECONDS = Setting.integer(
+            "TRAINYARD_DEFAULT_TIMEOUT_SECONDS", 300, 1, 7 * 24 * 3600,
+            "Wall-clock limit of a run whose job names none.");
+    public static final Setting<Integer> MAX_TIMEOUT_SECONDS = Setting.integer(
+            "TRAINYARD_MAX_TIMEOUT_SECONDS", 3600, 1, 7 * 24 * 3600,
+            "Upper bound of any job's wall-clock limit; larger requests are capped.");
+    public static final Setting<Integer> MAX_OUTPUT_BYTES = Setting.integer("TRAINYARD_MAX_OUTPUT_BYTES",
+            1 << 20, 1024, 64 << 20,
+            "Bytes of stdout and of stderr kept per run; the rest is dropped behind a truncation marker.");
+    public static final Setting<Integer> MEMORY_MB = Setting.integer("TRAINYARD_SANDBOX_MEMORY_MB", 4096, 64,
+            1 << 20, "Address-space limit of a run's processes, in MiB.");
+    public static final Setting<Integer> MAX_PROCESSES = Setting.integer("TRAINYARD_SANDBOX_MAX_PROCESSES", 64,
+            1, 100_000, "Processes and threads a run may create (enforced where the worker can give each "
+                    + "run its own user id; see README).");
+    public static final Setting<Long> LEASE_MS = Setting.millis("TRAINYARD_LEASE_MS", 30_000, 15_000, 60_000,
+            "Acquisition lock of a job record and lease of a run in Redis; both are renewed while it runs.");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,
+            "Deliveries of a job before a retryable failure becomes FAILED and a dead letter.");
+    public static final Setting<Long> RETRY_BACKOFF_MS = Setting.millis("TRAINYARD_RETRY_BACKOFF_MS", 1_000, 0,
+            60_000, "First retry delay; doubled per attempt (with jitter), at most 30 s.");
+    public static final Setting<Long> SHUTDOWN_GRACE_MS = Setting.millis("TRAINYARD_SHUTDOWN_GRACE_MS", 30_000,
+            0, 600_000, "On SIGTERM, how long running runs may finish before they are released to other workers.");
+    public static final Setting<Integer> OPS_PORT = Setting.integer("TRAINYARD_OPS_PORT", 9101, 0, 65_535,
+            "Port of /metrics, /health/live and /health/ready; 0 picks a free one.");
+
+    public static final List<Setting<?>> ALL = List.of(
+            CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR,
+            WORKER_ID, SLOTS, TOPICS, SANDBOX, PYTHON, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS,
+            MAX_OUTPUT_BYTES, MEMORY_MB, MAX_PROCESSES, LEASE_MS, MAX_ATTEMPTS, RETRY_BACKOFF_MS,
+            SHUTDOWN_GRACE_MS, OPS_PORT);
+
+    /** How scripts are isolated. */
+    public enum SandboxMode {
+        BWRAP, NONE;
+
+        static SandboxMode parse(String text) {
+            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "bwrap" -> BWRAP;
+                case "none" -> NONE;
+                default -> throw new IllegalArgumentException("expected bwrap or none, got '" + text + "'");
+            };
+        }
+    }
+
+    private WorkerSettings() {}
+
+    private static List<String> topicList(String text) {
+        List<String> topics = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("names no topic");
+        }
+        for (String topic : topics) {
+            if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
+                throw new IllegalArgumentException("not a Kafka topic name: '" + topic + "'");
+            }
+        }
+        return topics;
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,80 @@
+package io.trainyard.worker.poll;
+
+import io.trainyard.common.job.JobMessage;
+import io.trainyard.common.json.Json;
+import io.trainyard.common.resource.ResourceFiles;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a record's value into a {@link JobMessage}, or names why it is poison: not JSON, not the
+ * schema's shape, a schema version this worker does not know, a missing or unsafe id.
+ * (The rules are those of {@code job-message.schema.json}.)
+ */
+public final class JobDecoder {
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /** A decoded record. */
+    public sealed interface Decoded {
+        record Job(JobMessage job) implements Decoded {}
+        record Poison(String reason) implements Decoded {}
+    }
+
+    private JobDecoder() {}
+
+    public static Decoded decode(byte[] value) {
+        if (value == null || value.length == 0) {
+            return new Decoded.Poison("empty record value");
+        }
+        JobMessage job;
+        try {
+            job = Json.MAPPER.readValue(value, JobMessage.class);
+        } catch (IOException e) {
+            return new Decoded.Poison("not a job message: " + firstLine(e.getMessage()));
+        }
+        if (job == null) {
+            return new Decoded.Poison("not a job message: null");
+        }
+        String problem = problem(job);
+        return problem == null ? new Decoded.Job(job) : new Decoded.Poison(problem);
+    }
+
+    private static String problem(JobMessage job) {
+        if (job.schemaVersion() != JobMessage.SCHEMA_VERSION) {
+            return "unsupported schemaVersion " + job.schemaVersion() + " (this worker reads " + JobMessage.SCHEMA_VERSION + ")";
+        }
+        if (job.tenant() == null || !TENANT.matcher(job.tenant()).matches()) {
+            return job.tenant() == null ? "missing tenant" : "unsafe tenant";
+        }
+        if (job.runId() == null || !ResourceFiles.isSafeId(job.runId())) {
+            return job.runId() == null ? "missing runId" : "unsafe runId";
+        }
+        if (job.taskId() == null || !ResourceFiles.isSafeId(job.taskId())) {
+            return job.taskId() == null ? "missing taskId" : "unsafe taskId";
+        }
+        if (job.type() == null) {
+            return "missing type";
+        }
+        if (job.timeoutSeconds() < 0 || job.attempt() < 0 || job.createdAt() < 0) {
+            return "negative timeoutSeconds, attempt or createdAt";
+        }
+        boolean hasResource = job.projectId() != null || job.resourceId() != null;
+        if (hasResource && !(ResourceFiles.isSafeId(job.projectId()) && ResourceFiles.isSafeId(job.resourceId()))) {
+            return "projectId and resourceId must both be present and safe";
+        }
+        return switch (job.type()) {
+            case CODE -> job.script() == null && !hasResource ? "CODE job needs a script or a projectId and resourceId" : null;
+            case WORKFLOW -> hasResource ? null : "WORKFLOW job needs a projectId and resourceId";
+            case NOOP -> null;
+        };
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int cut = text.indexOf('\n');
+        String line = cut < 0 ? text : text.substring(0, cut);
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+}

@@ -1,0 +1,102 @@
+package io.trainyard.worker.run;
+
+import io.trainyard.common.job.JobMessage;
+import io.trainyard.common.store.RunLedger;
+import io.trainyard.worker.sandbox.SandboxLimits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** One attempt at a run, as a {@link JobKind} sees it. */
+public final class RunContext implements AutoCloseable {
+    private final JobMessage job;
+    private final int attempt;
+    private final long epoch;
+    private final RunControl control;
+    private final RunLedger ledger;
+    private final RunEnvironment environment;
+    private final long timeoutSeconds;
+    private Path workDir;
+
+    RunContext(JobMessage job, int attempt, long epoch, RunControl control, RunLedger ledger,
+               RunEnvironment environment, long timeoutSeconds) {
+        this.job = job;
+        this.attempt = attempt;
+        this.epoch = epoch;
+        this.control = control;
+        this.ledger = ledger;
+        this.environment = environment;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public JobMessage job() {
+        return job;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public RunControl control() {
+        return control;
+    }
+
+    public RunEnvironment environment() {
+        return environment;
+    }
+
+    /** The effective wall-clock limit in seconds (the job's, else the default, capped at the maximum). */
+    public long timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    public SandboxLimits limits() {
+        return environment.limits().withWallClock(Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /**
+     * Writes progress fields on the run (e.g. {@code progress}, {@code listOfModelAccuracy});
+     * false when this attempt no longer holds the run, in which case it should stop.
+     */
+    public boolean progress(Map<String, String> fields) {
+        boolean held = ledger.update(job.tenant(), job.runId(), epoch, fields);
+        if (!held) {
+            control.stop(StopReason.LEASE_LOST);
+        }
+        return held;
+    }
+
+    /** The attempt's private directory (created on first use, deleted when the attempt ends). */
+    public Path workDir() {
+        if (workDir == null) {
+            try {
+                Files.createDirectories(environment.workRoot());
+                workDir = Files.createTempDirectory(environment.workRoot(), "run-" + job.runId() + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a run directory under " + environment.workRoot(), e);
+            }
+        }
+        return workDir;
+    }
+
+    @Override
+    public void close() {
+        if (workDir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(workDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: a leftover directory is removed with the worker's temp root.
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.trainyard.worker.run;
+
+import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.worker.sandbox.ProcessSupervisor;
+import io.trainyard.worker.sandbox.Sandbox;
+import io.trainyard.worker.sandbox.SandboxLimits;
+import java.nio.file.Path;
+import java.time.InstantSource;
+
+/**
+ * What every {@link JobKind} may use: the worker's configuration, the sandbox and its supervisor,
+ * the resource store, the interpreter, the default limits and where runs' directories go.
+ *
+ * @param config the worker's configuration table (WorkerSettings)
+ * @param python the interpreter path, valid inside the sandbox as well
+ * @param limits default limits; {@link RunContext#limits()} applies the job's timeout to them
+ * @param workRoot parent of every run's private directory
+ */
+public record RunEnvironment(ConfigTable config, Sandbox sandbox, ProcessSupervisor supervisor,
+                             ResourceFiles resources, Path python, SandboxLimits limits, Path workRoot,
+                             InstantSource clock) {}
