@@ -1,0 +1,121 @@
+package io.trainyard.ingress;
+
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.auth.Authenticator;
+import io.trainyard.ingress.auth.Guard;
+import io.trainyard.ingress.auth.UserDirectory;
+import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.http.Bodies;
+import io.trainyard.ingress.http.ErrorHandlers;
+import io.trainyard.ingress.http.OpsService;
+import io.trainyard.ingress.http.RequestMetrics;
+import io.trainyard.ingress.mlw.Mlw;
+import io.trainyard.ingress.mlw.MlwDialect;
+import io.trainyard.ingress.submit.KafkaPublisher;
+import io.trainyard.ingress.submit.SubmitMetrics;
+import io.trainyard.ingress.submit.Submissions;
+import io.trainyard.ingress.submit.TopicProvisioner;
+import io.trainyard.ingress.submit.TopicScheduleSink;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The ingress's composition root: reads the configuration, wires stores, the Kafka publisher,
+ * auth and the dialects' routes, and serves them on one port with /metrics and /health.
+ */
+public final class Ingress implements AutoCloseable {
+    private final WebServer server;
+    private final List<AutoCloseable> resources;
+
+    private Ingress(WebServer server, List<AutoCloseable> resources) {
+        this.server = server;
+        this.resources = resources;
+    }
+
+    public static Ingress start(ConfigTable config) {
+        return start(config, InstantSource.system());
+    }
+
+    public static Ingress start(ConfigTable config, InstantSource clock) {
+        UserDirectory users = UserDirectory.load(Path.of(config.get(IngressSettings.USERS_FILE)));
+        String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
+        long publishTimeout = config.get(IngressSettings.PUBLISH_TIMEOUT_MS);
+        int maxBody = config.get(IngressSettings.MAX_BODY_BYTES);
+        int maxUpload = config.get(IngressSettings.MAX_UPLOAD_BYTES);
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-ingress-admin"));
+        TopicProvisioner topics = TopicProvisioner.start(admin, KafkaSetup.Layout.local());
+        KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout, registry);
+
+        TaskStore taskStore = new TaskStore(redis);
+        TopicScheduleSink schedules = new TopicScheduleSink(publisher);
+        Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry));
+        Authenticator authenticator = new Authenticator(users, clock);
+        Mlw mlw = new Mlw(redis, taskStore, new ResourceFiles(Path.of(config.get(CommonSettings.DATA_DIR))),
+                submissions, schedules, new Bodies(maxBody), maxUpload, new Guard(authenticator::basic), clock);
+
+        MlwDialect mlwDialect = new MlwDialect();
+        ErrorHandlers errors = new ErrorHandlers(List.of(mlwDialect), mlwDialect);
+        OpsService ops = new OpsService(registry, new Readiness(admin, redis, topics));
+
+        WebServer server = WebServer.builder()
+                .port(config.get(IngressSettings.HTTP_PORT))
+                .shutdownHook(false)
+                .maxPayloadSize(Math.max(maxBody, maxUpload))
+                .directHandlers(errors.directHandlers())
+                .routing(routing -> {
+                    routing.addFilter(new RequestMetrics(registry));
+                    routing.register(ops);
+                    routing.register(MlwDialect.BASE, mlw.service());
+                    routing.any((req, res) -> {
+                        throw ApiException.notFound("Endpoint " + req.prologue().method().text() + " "
+                                + req.path().path());
+                    });
+                    errors.register(routing);
+                })
+                .build()
+                .start();
+        return new Ingress(server, List.of(topics, publisher, admin, redis, registry::close));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // Closing on the way out: nothing left to tell the client, keep closing the rest.
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.trainyard.ingress;
+
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.Setting;
+import java.util.List;
+
+/** The ingress's configuration table: every environment variable it reads, with type and default. */
+public final class IngressSettings {
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("TRAINYARD_HTTP_PORT", 8080, 0, 65535,
+            "HTTP port of the API, /metrics and /health (0 picks a free port).");
+    public static final Setting<String> USERS_FILE = Setting.string("TRAINYARD_USERS_FILE", null,
+            "JSON list of {tenant, user, passwordHash (bcrypt), roles}; `./trainyard up` writes a development one.");
+    public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("TRAINYARD_MAX_BODY_BYTES", 1 << 20,
+            1024, Integer.MAX_VALUE, "Largest JSON or form request body accepted; larger ones get 413.");
+    public static final Setting<Integer> MAX_UPLOAD_BYTES = Setting.integer("TRAINYARD_MAX_UPLOAD_BYTES",
+            64 << 20, 1024, Integer.MAX_VALUE, "Largest resource upload (multipart) accepted; larger ones get 413.");
+    public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_PUBLISH_TIMEOUT_MS", 10_000,
+            500, 300_000, "How long a submit waits for Kafka's acknowledgement before it is rolled back (503).");
+
+    public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
+            PUBLISH_TIMEOUT_MS, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
+
+    private IngressSettings() {}
+}

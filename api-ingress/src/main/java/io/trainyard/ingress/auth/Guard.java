@@ -1,0 +1,33 @@
+package io.trainyard.ingress.auth;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.http.Problem;
+import java.util.function.Function;
+
+/** Wraps handlers so that they run only for an authenticated principal holding a role. */
+public final class Guard {
+    /** A handler that is told who is calling. */
+    @FunctionalInterface
+    public interface AuthedHandler {
+        void handle(ServerRequest req, ServerResponse res, Principal principal) throws Exception;
+    }
+
+    private final Function<ServerRequest, Principal> authenticate;
+
+    public Guard(Function<ServerRequest, Principal> authenticate) {
+        this.authenticate = authenticate;
+    }
+
+    public Handler require(Role role, AuthedHandler handler) {
+        return (req, res) -> {
+            Principal principal = authenticate.apply(req);
+            if (!principal.has(role)) {
+                throw ApiException.of(Problem.FORBIDDEN, "Access is denied: the " + role + " role is required");
+            }
+            handler.handle(req, res, principal);
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package io.trainyard.ingress.mlw;
+
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.auth.Guard;
+import io.trainyard.ingress.http.Bodies;
+import io.trainyard.ingress.submit.ScheduleSink;
+import io.trainyard.ingress.submit.Submissions;
+import java.time.InstantSource;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What the MLW endpoints share: stores, the submit path, body limits, the auth guard and the
+ * clock. Built once by the composition root.
+ */
+public final class Mlw {
+    final ProjectStore projects;
+    final ResourceStore resources;
+    final TaskQueries tasks;
+    final Submissions submissions;
+    final ScheduleSink schedules;
+    final Bodies bodies;
+    final long maxUploadBytes;
+    final Guard guard;
+    final InstantSource clock;
+
+    public Mlw(UnifiedJedis redis, TaskStore taskStore, ResourceFiles files, Submissions submissions,
+               ScheduleSink schedules, Bodies bodies, long maxUploadBytes, Guard guard, InstantSource clock) {
+        this.projects = new ProjectStore(redis);
+        this.resources = new ResourceStore(redis, files);
+        this.tasks = new TaskQueries(taskStore, redis);
+        this.submissions = submissions;
+        this.schedules = schedules;
+        this.bodies = bodies;
+        this.maxUploadBytes = maxUploadBytes;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /** The MLW routes, to register under {@link MlwDialect#BASE}. */
+    public MlwService service() {
+        return new MlwService(new ProjectRoutes(this), new ResourceRoutes(this), new TaskRoutes(this));
+    }
+}

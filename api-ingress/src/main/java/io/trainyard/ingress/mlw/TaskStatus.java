@@ -1,0 +1,35 @@
+package io.trainyard.ingress.mlw;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parent task's status, derived from its runs: RUNNING while one is queued or running, else
+ * SCHEDULED for a recurring task, EXECUTED once a one-time task's run ended, NOT SCHEDULED when
+ * it has no run at all.
+ */
+final class TaskStatus {
+    static final String RUNNING = "RUNNING";
+    static final String SCHEDULED = "SCHEDULED";
+    static final String EXECUTED = "EXECUTED";
+    static final String NOT_SCHEDULED = "NOT SCHEDULED";
+
+    private TaskStatus() {}
+
+    static String of(Map<String, String> task, List<Map<String, String>> runs) {
+        for (Map<String, String> run : runs) {
+            String status = run.get("status");
+            if ("QUEUED".equals(status) || "RUNNING".equals(status)) {
+                return RUNNING;
+            }
+        }
+        if ("REPEAT".equals(task.get("recurrence"))) {
+            return SCHEDULED;
+        }
+        return runs.isEmpty() ? NOT_SCHEDULED : EXECUTED;
+    }
+
+    static boolean isActive(List<Map<String, String>> runs) {
+        return runs.stream().anyMatch(r -> "QUEUED".equals(r.get("status")) || "RUNNING".equals(r.get("status")));
+    }
+}

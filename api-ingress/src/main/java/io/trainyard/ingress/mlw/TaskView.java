@@ -1,0 +1,116 @@
+package io.trainyard.ingress.mlw;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.common.json.Json;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Renders tasks and runs in MLW's shape (seeds 000 and 001). */
+final class TaskView {
+    private static final String[] TRAINING_FIELDS = {"accuracy", "precision", "mae", "rmse", "binaryPath", "version"};
+
+    private TaskView() {}
+
+    static Map<String, Object> task(Map<String, String> task, List<Map<String, String>> runs) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", task.get("id"));
+        view.put("name", task.get("name"));
+        view.put("createdAt", MlwTime.format(task.get("createdAt")));
+        view.put("sortTime", number(task.get("sortTime")));
+        view.put("type", task.get("type"));
+        view.put("individualTasks", runs.stream().map(TaskView::run).toList());
+        view.put("projectID", task.getOrDefault("projectID", ""));
+        view.put("projectName", task.getOrDefault("projectName", ""));
+        view.put("resourceID", task.getOrDefault("resourceID", ""));
+        if ("WORKFLOW".equals(task.get("type"))) {
+            view.put("workflowName", task.getOrDefault("resourceName", ""));
+            view.put("testSize", number(task.get("testSize")));
+        }
+        String[] start = start(task);
+        view.put("startDate", start[0]);
+        view.put("startTimeH", start[1]);
+        view.put("startTimeM", start[2]);
+        view.put("timeZone", task.getOrDefault("timeZone", "UTC"));
+        view.put("properties", json(task.get("properties")));
+        view.put("cronExpression", task.getOrDefault("cronExpression", ""));
+        view.put("status", TaskStatus.of(task, runs));
+        view.put("recurrence", task.get("recurrence"));
+        return view;
+    }
+
+    /** One run, as an entry of {@code individualTasks}. */
+    static Map<String, Object> run(Map<String, String> run) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", run.get("id"));
+        view.put("tasksID", run.get("tasksID"));
+        view.put("taskName", run.getOrDefault("taskName", ""));
+        view.put("type", run.get("type"));
+        view.put("projectID", run.getOrDefault("projectID", ""));
+        view.put("status", run.get("status"));
+        view.put("message", run.getOrDefault("message", ""));
+        view.put("queuedAt", MlwTime.format(run.get("queuedAt")));
+        view.put("executedAt", MlwTime.format(run.get("executedAt")));
+        view.put("completedAt", MlwTime.format(run.get("completedAt")));
+        view.put("pID", run.getOrDefault("pID", ""));
+        view.put("exitCode", run.containsKey("exitCode") ? number(run.get("exitCode")) : null);
+        view.put("attempt", number(run.getOrDefault("attempt", "0")));
+        if (run.containsKey("progress")) {
+            view.put("progress", run.get("progress"));
+        }
+        if ("WORKFLOW".equals(run.get("type"))) {
+            view.put("listOfModelAccuracy", json(run.getOrDefault("listOfModelAccuracy", "[]")));
+            for (String field : TRAINING_FIELDS) {
+                if (run.containsKey(field)) {
+                    view.put(field, run.get(field));
+                }
+            }
+        }
+        return view;
+    }
+
+    /** One run with its captured output, for {@code GET /tasks/{id}/task/{runId}}. */
+    static Map<String, Object> runWithOutput(Map<String, String> run, Map<String, String> output) {
+        Map<String, Object> view = run(run);
+        view.put("stdout", output.getOrDefault("stdout", ""));
+        view.put("stderr", output.getOrDefault("stderr", ""));
+        return view;
+    }
+
+    private static String[] start(Map<String, String> task) {
+        String startDate = task.getOrDefault("startDate", "");
+        String when = startDate.isEmpty() ? task.get("createdAt") : startDate;
+        try {
+            ZoneId zone = ZoneId.of(task.getOrDefault("timeZone", "UTC"));
+            return MlwTime.split(Long.parseLong(when), zone);
+        } catch (RuntimeException e) {
+            return MlwTime.split(0, ZoneOffset.UTC);
+        }
+    }
+
+    private static Object number(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e2) {
+                return value;
+            }
+        }
+    }
+
+    private static JsonNode json(String value) {
+        try {
+            return Json.MAPPER.readTree(value == null || value.isEmpty() ? "[]" : value);
+        } catch (JsonProcessingException e) {
+            return Json.MAPPER.createArrayNode();
+        }
+    }
+}

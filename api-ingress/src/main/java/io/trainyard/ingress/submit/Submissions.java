@@ -1,0 +1,79 @@
+package io.trainyard.ingress.submit;
+
+import io.trainyard.common.Ids;
+import io.trainyard.common.json.Json;
+import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.http.Problem;
+import java.time.InstantSource;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submit path every dialect shares: reserve the name and write the records atomically, put
+ * the job (or, for REPEAT, the schedule) on Kafka and wait for the acknowledgement; if Kafka does
+ * not acknowledge, undo the reservation before answering. A client never holds a success for
+ * work that is not durably queued.
+ */
+public final class Submissions {
+    private static final Logger LOG = LoggerFactory.getLogger(Submissions.class);
+    public static final String DUPLICATE_MESSAGE = "Task name already exists. Please provide another name";
+
+    /** What was stored: the task record and its first run (null for REPEAT). */
+    public record Submitted(Map<String, String> task, Map<String, String> run) {}
+
+    private final TaskStore store;
+    private final RecordPublisher jobs;
+    private final ScheduleSink schedules;
+    private final InstantSource clock;
+    private final SubmitMetrics metrics;
+
+    public Submissions(TaskStore store, RecordPublisher jobs, ScheduleSink schedules, InstantSource clock,
+                       SubmitMetrics metrics) {
+        this.store = store;
+        this.jobs = jobs;
+        this.schedules = schedules;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public Submitted submit(SubmitRequest request) {
+        long now = clock.millis();
+        String taskId = Ids.next();
+        Map<String, String> task = TaskRecords.task(taskId, request, now);
+        String runId = request.recurrence() == Recurrence.ONE_TIME ? Ids.next() : null;
+        Map<String, String> run = runId == null ? null : TaskRecords.run(runId, taskId, request, now);
+        TaskStore.Submitted reserved = store.submit(request.tenant(), request.name(), now, task, run);
+        if (!reserved.created()) {
+            metrics.outcome(request, "duplicate");
+            throw ApiException.of(Problem.DUPLICATE_NAME, DUPLICATE_MESSAGE);
+        }
+        try {
+            if (runId == null) {
+                schedules.publish(task);
+            } else {
+                jobs.publish(Topics.jobsTopicFor(request.type()), runId,
+                        Json.write(TaskRecords.job(runId, taskId, request, now)));
+            }
+        } catch (PublishFailedException e) {
+            rollBack(request, taskId);
+            metrics.outcome(request, "unavailable");
+            LOG.warn("submit of task {} for tenant {} rolled back: {}", taskId, request.tenant(), e.getMessage());
+            throw ApiException.unavailable("Kafka did not acknowledge the job, so nothing was queued and the "
+                    + "task name is free again; try again shortly", 5, e);
+        }
+        metrics.outcome(request, "accepted");
+        return new Submitted(task, run);
+    }
+
+    private void rollBack(SubmitRequest request, String taskId) {
+        try {
+            store.unsubmit(request.tenant(), request.name(), taskId);
+        } catch (RuntimeException e) {
+            LOG.error("could not roll back task {} of tenant {}: its name stays reserved", taskId,
+                    request.tenant(), e);
+        }
+    }
+}
