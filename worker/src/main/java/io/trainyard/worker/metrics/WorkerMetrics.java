@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * [trainyard_worker_runs_started_total{type}], {@code trainyard.worker.runs.finished}
  * [..._finished_total{type,status}], {@code trainyard.worker.run.duration} [histogram
  * {type,status}], {@code trainyard.worker.pickup.latency} [histogram {type}: job creation to run
- * start], {@code trainyard.worker.slots.busy} / {@code .total}, {@code trainyard.worker.dlq.sends}
+ * start], {@code trainyard.worker.slots.busy} and {@code trainyard.worker.slots} (the total), {@code trainyard.worker.dlq.sends}
  * [{reason}], {@code trainyard.worker.retries} [{type}].
  */
 public final class WorkerMetrics {
@@ -30,7 +30,7 @@ public final class WorkerMetrics {
 
     public void slots(IntSupplier busy, int total) {
         Gauge.builder("trainyard.worker.slots.busy", busy::getAsInt).description("Slots running a job").register(registry);
-        Gauge.builder("trainyard.worker.slots.total", () -> total).description("Slots of this worker").register(registry);
+        Gauge.builder("trainyard.worker.slots", () -> total).description("Slots of this worker").register(registry);
     }
 
     public void started(JobType type, long pickupLatencyMillis) {

@@ -1,5 +1,7 @@
 package io.trainyard.worker.poll;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.resource.ResourceFiles;
@@ -13,6 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class JobDecoder {
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** The shared codec, except that the schema's optional numbers (timeout, attempt, createdAt) may be absent. */
+    private static final ObjectReader READER = Json.MAPPER.copy()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readerFor(JobMessage.class);
 
     /** A decoded record. */
     public sealed interface Decoded {
@@ -28,7 +33,7 @@ public final class JobDecoder {
         }
         JobMessage job;
         try {
-            job = Json.MAPPER.readValue(value, JobMessage.class);
+            job = READER.readValue(value);
         } catch (IOException e) {
             return new Decoded.Poison("not a job message: " + firstLine(e.getMessage()));
         }
@@ -40,6 +45,9 @@ public final class JobDecoder {
     }
 
     private static String problem(JobMessage job) {
+        if (job.schemaVersion() == 0) {
+            return "missing schemaVersion";
+        }
         if (job.schemaVersion() != JobMessage.SCHEMA_VERSION) {
             return "unsupported schemaVersion " + job.schemaVersion() + " (this worker reads " + JobMessage.SCHEMA_VERSION + ")";
         }

@@ -55,6 +55,9 @@ public final class BubblewrapSandbox implements Sandbox {
         for (Map.Entry<Path, String> bind : spec.readOnly().entrySet()) {
             command.addAll(List.of("--ro-bind", bind.getKey().toAbsolutePath().toString(), bind.getValue()));
         }
+        // The sandbox's own root is a scratch tmpfs: make it read-only too, so /tmp and /work stay the
+        // only writable places.
+        command.addAll(List.of("--remount-ro", "/"));
         command.add("--clearenv");
         Map<String, String> env = Sandbox.baseEnvironment(WORK_DIR);
         env.putAll(spec.env());
