@@ -29,6 +29,7 @@ import io.trainyard.ingress.submit.TopicProvisioner;
 import io.trainyard.ingress.submit.TopicScheduleSink;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,8 @@ public final class Ingress implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new Ingress(server, List.of(topics, publisher, admin, redis, registry::close));
+        return new Ingress(server, List.of(topics, publisher,
+                () -> admin.close(Duration.ofSeconds(2)), redis, registry::close));
     }
 
     public int port() {

@@ -69,6 +69,6 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(java.time.Duration.ofSeconds(2));
     }
 }
