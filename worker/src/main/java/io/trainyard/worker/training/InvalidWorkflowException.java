@@ -1,0 +1,19 @@
+package io.trainyard.worker.training;
+
+/**
+ * A workflow resource that cannot be trained as written; {@link #field()} names the culprit, so
+ * the ingress can answer 400 with it and the worker can fail the run with it.
+ */
+public final class InvalidWorkflowException extends IllegalArgumentException {
+    private final String field;
+
+    public InvalidWorkflowException(String field, String message) {
+        super(field + ": " + message);
+        this.field = field;
+    }
+
+    /** The workflow field at fault, e.g. {@code testSize}; {@code workflow} for the document itself. */
+    public String field() {
+        return field;
+    }
+}

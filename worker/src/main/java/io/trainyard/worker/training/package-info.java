@@ -1,0 +1,15 @@
+/**
+ * Training workflows: the workflow resource ({@link io.trainyard.worker.training.WorkflowSpec}),
+ * the training program shipped in the jar ({@link io.trainyard.worker.training.TrainerProgram}),
+ * one sandboxed run of it ({@link io.trainyard.worker.training.TrainerInvocation}) and what it
+ * reported ({@link io.trainyard.worker.training.TrainerReport}).
+ *
+ * <p>A WORKFLOW job runs like this: parse the workflow resource; resolve its dataset and script
+ * with {@link io.trainyard.worker.training.TrainerInputs#resolve}; prepare an invocation in the
+ * run's directory; start its {@code command()} in the sandbox with its {@code readOnlyMounts()};
+ * on each heartbeat read the events file for progress; at the end, a report that
+ * {@code succeeded()} with exit code 0 gives the COMPLETED run's fields, anything else the FAILED
+ * run's message. The program's contract (spec, events, exit codes, model file) is documented in
+ * {@code docs/training.md}.
+ */
+package io.trainyard.worker.training;
