@@ -112,6 +112,18 @@ class BadInputIT {
     }
 
     @Test
+    void requestsTheServerCannotParseGetJsonInMlwShape() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", ingress.ingress.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /service/mlw/tasks HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(answer).contains("\"errorCode\":400").doesNotContain("Exception:").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void badPagingIs400() throws Exception {
         mlwError(ingress.get("/service/mlw/tasks?pageSize=0", ingress.admin()), 400);
         mlwError(ingress.get("/service/mlw/tasks?currentPage=x", ingress.admin()), 400);
