@@ -7,6 +7,7 @@ import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.store.TaskStore;
+import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
 import io.trainyard.worker.poll.DeadLetters;
@@ -134,6 +135,23 @@ class WorkerIT {
         assertThat(run).containsEntry("status", "CANCELLED");
         long pid = Long.parseLong(run.get("pID"));
         await().atMost(Duration.ofSeconds(2)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void aRunCancelledWhileQueuedNeverStarts() {
+        String runId = Ids.next();
+        harness.redis().hset(new TenantKeys(TENANT).run(runId), Map.of("id", runId, "tenant", TENANT, "status", "QUEUED"));
+        assertThat(new TaskStore(harness.redis()).cancelRun(TENANT, runId, System.currentTimeMillis())).contains("CANCELLED");
+        double skippedBefore = skipped();
+
+        harness.publish(WorkerHarness.code(TENANT, runId, "open('/work/started', 'w')\nwhile True:\n    pass\n", 60));
+        await().atMost(START).until(() -> skipped() > skippedBefore);
+
+        assertThat(harness.run(TENANT, runId)).containsEntry("status", "CANCELLED").doesNotContainKeys("executedAt", "workerId");
+    }
+
+    private static double skipped() {
+        return worker.meters().find("trainyard.worker.runs.skipped").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     @Test

@@ -15,7 +15,8 @@ import java.util.function.IntSupplier;
  * [..._finished_total{type,status}], {@code trainyard.worker.run.duration} [histogram
  * {type,status}], {@code trainyard.worker.pickup.latency} [histogram {type}: job creation to run
  * start], {@code trainyard.worker.slots.busy} and {@code trainyard.worker.slots} (the total), {@code trainyard.worker.dlq.sends}
- * [{reason}], {@code trainyard.worker.retries} [{type}].
+ * [{reason}], {@code trainyard.worker.retries} [{type}], {@code trainyard.worker.runs.skipped}
+ * [{type,reason}: deliveries of runs that had ended already].
  */
 public final class WorkerMetrics {
     private final MeterRegistry registry;
@@ -49,6 +50,12 @@ public final class WorkerMetrics {
             Timer.builder("trainyard.worker.run.duration").tag("type", type.name()).tag("status", status.name())
                     .publishPercentileHistogram().register(registry).record(Duration.ofMillis(durationMillis));
         }
+    }
+
+    /** A delivery that was not run: the run had ended already (or was cancelled before it started). */
+    public void skipped(JobType type, String reason) {
+        Counter.builder("trainyard.worker.runs.skipped").tag("type", type.name()).tag("reason", reason)
+                .register(registry).increment();
     }
 
     public void retried(JobType type) {

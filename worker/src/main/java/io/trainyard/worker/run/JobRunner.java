@@ -73,9 +73,13 @@ public final class JobRunner {
                 }
                 case RunLedger.Start.CancelledBeforeStart c -> {
                     metrics.finished(job.type(), RunStatus.CANCELLED, -1);
+                    metrics.skipped(job.type(), "cancelled");
                     yield Verdict.DONE;
                 }
-                case RunLedger.Start.AlreadyEnded ended -> Verdict.DONE;
+                case RunLedger.Start.AlreadyEnded ended -> {
+                    metrics.skipped(job.type(), "ended");
+                    yield Verdict.DONE;
+                }
                 case RunLedger.Start.Missing missing -> {
                     LOG.warn("run {}/{} has no record and none could be created; dropping the job", job.tenant(), job.runId());
                     yield Verdict.DONE;
