@@ -1,0 +1,148 @@
+package io.trainyard.scheduler;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.OpsServer;
+import io.trainyard.scheduler.fire.FireLedger;
+import io.trainyard.scheduler.fire.FirePlanner;
+import io.trainyard.scheduler.fire.QueuedRunLauncher;
+import io.trainyard.scheduler.kafka.ScheduleConsumer;
+import io.trainyard.scheduler.timer.PartitionTimer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import redis.clients.jedis.JedisPooled;
+
+/** A running scheduler: the composition of its parts, started by {@link #start} and stopped by {@link #close}. */
+public final class SchedulerService implements AutoCloseable {
+    private final String instanceId;
+    private final JedisPooled redis;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduleConsumer consumer;
+    private final OpsServer ops;
+
+    private SchedulerService(String instanceId, JedisPooled redis, KafkaProducer<String, byte[]> producer,
+                             ScheduleConsumer consumer, OpsServer ops) {
+        this.instanceId = instanceId;
+        this.redis = redis;
+        this.producer = producer;
+        this.consumer = consumer;
+        this.ops = ops;
+    }
+
+    /** Starts a scheduler from its validated configuration, reading time from {@code clock}. */
+    public static SchedulerService start(ConfigTable config, InstantSource clock) {
+        String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
+        String instanceId = instanceId(config.get(SchedulerSettings.INSTANCE_ID));
+        Duration publishTimeout = Duration.ofMillis(config.get(SchedulerSettings.PUBLISH_TIMEOUT_MS));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SchedulerMetrics metrics = new SchedulerMetrics(registry);
+        JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
+        KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);
+        FireLedger ledger = new FireLedger(redis);
+        FirePlanner planner = new FirePlanner(ledger,
+                Duration.ofMillis(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)), metrics);
+        QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,
+                publishTimeout);
+        Duration holdRecheck = Duration.ofMillis(config.get(SchedulerSettings.HOLD_RECHECK_MS));
+        ScheduleConsumer consumer = new ScheduleConsumer(
+                consumer(bootstrap, instanceId, config.get(SchedulerSettings.SESSION_TIMEOUT_MS)),
+                partition -> new PartitionTimer(partition, launcher, planner, clock, holdRecheck),
+                metrics::invalidRecord);
+        metrics.ownership(consumer::schedulesOwned, consumer::partitionsOwned);
+        consumer.start();
+        OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry, consumer::ready);
+        return new SchedulerService(instanceId, redis, producer, consumer, ops);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public boolean ready() {
+        return consumer.ready();
+    }
+
+    public int schedulesOwned() {
+        return consumer.schedulesOwned();
+    }
+
+    public int opsPort() {
+        return ops.port();
+    }
+
+    /** The parts tests look into. */
+    ScheduleConsumer consumer() {
+        return consumer;
+    }
+
+    private static String instanceId(String configured) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "scheduler";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap, String instanceId, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, millis / 2),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, String instanceId, long sessionTimeoutMs) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, Topics.SCHEDULER_GROUP,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeoutMs,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeoutMs / 5)),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        producer.close(Duration.ofSeconds(5));
+        redis.close();
+        ops.close();
+    }
+}

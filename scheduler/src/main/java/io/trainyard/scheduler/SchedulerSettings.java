@@ -1,0 +1,31 @@
+package io.trainyard.scheduler;
+
+import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.config.Setting;
+import java.util.List;
+
+/** The scheduler's configuration table: every environment variable it reads. */
+public final class SchedulerSettings {
+    public static final Setting<String> INSTANCE_ID = Setting.string("TRAINYARD_SCHEDULER_INSTANCE_ID", "",
+            "Name of this instance in logs, runs (scheduledBy) and the Kafka client id; empty means host-pid.");
+    public static final Setting<Integer> OPS_PORT = Setting.integer("TRAINYARD_OPS_PORT", 9100, 0, 65535,
+            "Port of /metrics, /health/live and /health/ready (0 picks a free one).");
+    public static final Setting<Long> CATCH_UP_WINDOW_MS = Setting.millis("TRAINYARD_SCHEDULER_CATCH_UP_WINDOW_MS",
+            300_000, 0, 7L * 24 * 3600 * 1000,
+            "A fire missed (downtime, fail-over) by less than this still runs, once; older ones are recorded "
+                    + "on the task as missed. A schedule may set its own.");
+    public static final Setting<Long> SESSION_TIMEOUT_MS = Setting.millis("TRAINYARD_SCHEDULER_SESSION_TIMEOUT_MS",
+            10_000, 6_000, 300_000,
+            "Kafka consumer session timeout: how long a crashed instance's schedules wait before another takes them.");
+    public static final Setting<Long> HOLD_RECHECK_MS = Setting.millis("TRAINYARD_SCHEDULER_HOLD_RECHECK_MS",
+            1_000, 50, 600_000,
+            "How often a fire held by overlap policy QUEUE_ONE checks whether the earlier run ended.");
+    public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_SCHEDULER_PUBLISH_TIMEOUT_MS",
+            15_000, 1_000, 300_000,
+            "How long a fire's job may wait for Kafka's acknowledgement before its run is marked FAILED.");
+
+    public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI,
+            INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS);
+
+    private SchedulerSettings() {}
+}
