@@ -13,6 +13,12 @@ import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.store.TaskStore;
 import io.trainyard.ingress.auth.Authenticator;
+import io.trainyard.ingress.auth.BearerTokens;
+import io.trainyard.ingress.auth.Sessions;
+import io.trainyard.ingress.chorus.ChorusDialect;
+import io.trainyard.ingress.chorus.ChorusService;
+import io.trainyard.ingress.maiascore.MaiascoreDialect;
+import io.trainyard.ingress.maiascore.MaiascoreService;
 import io.trainyard.ingress.auth.Guard;
 import io.trainyard.ingress.auth.UserDirectory;
 import io.trainyard.ingress.http.ApiException;
@@ -76,12 +82,18 @@ public final class Ingress implements AutoCloseable {
         TaskStore taskStore = new TaskStore(redis);
         TopicScheduleSink schedules = new TopicScheduleSink(publisher);
         Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry));
-        Authenticator authenticator = new Authenticator(users, clock);
+        BearerTokens tokens = BearerTokens.load(config.get(IngressSettings.TOKEN_KEYS_FILE),
+                config.get(IngressSettings.TOKEN_ISSUER), clock);
+        Authenticator authenticator = new Authenticator(users, tokens, new Sessions(redis, users), clock);
+        Bodies bodies = new Bodies(maxBody);
         Mlw mlw = new Mlw(redis, taskStore, new ResourceFiles(Path.of(config.get(CommonSettings.DATA_DIR))),
-                submissions, schedules, new Bodies(maxBody), maxUpload, new Guard(authenticator::basic), clock);
+                submissions, schedules, bodies, maxUpload, new Guard(authenticator::any), clock);
+        ChorusService chorus = new ChorusService(redis, taskStore, mlw, submissions, authenticator, bodies, clock);
+        MaiascoreService maiascore = new MaiascoreService(taskStore, mlw, submissions, authenticator, bodies, clock);
 
         MlwDialect mlwDialect = new MlwDialect();
-        ErrorHandlers errors = new ErrorHandlers(List.of(mlwDialect), mlwDialect);
+        ErrorHandlers errors = new ErrorHandlers(List.of(mlwDialect, new ChorusDialect(), new MaiascoreDialect()),
+                mlwDialect);
         OpsService ops = new OpsService(registry, new Readiness(admin, redis, topics));
 
         WebServer server = WebServer.builder()
@@ -93,6 +105,8 @@ public final class Ingress implements AutoCloseable {
                     routing.addFilter(new RequestMetrics(registry));
                     routing.register(ops);
                     routing.register(MlwDialect.BASE, mlw.service());
+                    routing.register(chorus);
+                    routing.register(maiascore);
                     routing.any((req, res) -> {
                         throw ApiException.notFound("Endpoint " + req.prologue().method().text() + " "
                                 + req.path().path());

@@ -17,8 +17,14 @@ public final class IngressSettings {
     public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_PUBLISH_TIMEOUT_MS", 10_000,
             500, 300_000, "How long a submit waits for Kafka's acknowledgement before it is rolled back (503).");
 
+    public static final Setting<String> TOKEN_KEYS_FILE = Setting.string("TRAINYARD_TOKEN_KEYS_FILE", "",
+            "JWK Set (JSON) whose keys verify bearer tokens (HS256, RS256, ES256); a shared secret (kty oct) also "
+                    + "enables token login at POST /auth/local. Empty: bearer tokens are refused.");
+    public static final Setting<String> TOKEN_ISSUER = Setting.string("TRAINYARD_TOKEN_ISSUER", "",
+            "Required `iss` of bearer tokens, and the issuer of tokens the ingress signs; empty: not checked.");
+
     public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
-            PUBLISH_TIMEOUT_MS, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
+            PUBLISH_TIMEOUT_MS, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
 
     private IngressSettings() {}
 }

@@ -68,6 +68,10 @@ final class TestIngress implements AutoCloseable {
         return tenant + "/reader:" + PASSWORD;
     }
 
+    String readerOf(String tenantName) {
+        return tenantName + "/reader:" + PASSWORD;
+    }
+
     String otherAdmin() {
         return otherTenant + "/admin:" + PASSWORD;
     }
@@ -76,11 +80,19 @@ final class TestIngress implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + ingress.port() + path);
     }
 
+    /**
+     * Sends a request. {@code credentials} is {@code tenant/user:password} for Basic auth, or a
+     * whole header value ({@code Bearer ...}, {@code Cookie:...}) when it starts with one.
+     */
     HttpResponse<String> send(String method, String path, String credentials, String contentType, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (credentials != null) {
+        if (credentials != null && credentials.startsWith("Bearer ")) {
+            request.header("Authorization", credentials);
+        } else if (credentials != null && credentials.startsWith("Cookie:")) {
+            request.header("Cookie", credentials.substring("Cookie:".length()));
+        } else if (credentials != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }

@@ -13,23 +13,61 @@ public final class Authenticator {
 
     private final UserDirectory users;
     private final VerifiedLogins verified;
+    private final BearerTokens tokens;
+    private final Sessions sessions;
 
-    public Authenticator(UserDirectory users, InstantSource clock) {
+    public Authenticator(UserDirectory users, BearerTokens tokens, Sessions sessions, InstantSource clock) {
         this.users = users;
+        this.tokens = tokens;
+        this.sessions = sessions;
         this.verified = new VerifiedLogins(clock, REMEMBER_MILLIS);
+    }
+
+    public BearerTokens tokens() {
+        return tokens;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * Any of the three ways in, to one principal: Basic, Bearer (JWT), or a session cookie. A
+     * request without any is refused with {@link Problem#NO_CREDENTIALS}; wrong ones with
+     * {@link Problem#BAD_CREDENTIALS}.
+     */
+    public Principal any(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION).filter(h -> !h.isBlank());
+        if (header.isPresent()) {
+            String value = header.get().strip();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return bearer(value.substring(7).strip());
+            }
+            return verifyBasic(value);
+        }
+        var cookie = req.headers().cookies().first(Sessions.COOKIE);
+        if (cookie.isPresent()) {
+            return sessions.find(cookie.get()).orElseThrow(Authenticator::notAuthorized);
+        }
+        throw ApiException.of(Problem.NO_CREDENTIALS, "No auth information found");
+    }
+
+    /** Checks a password login (Chorus sessions, maiascore's token login). */
+    public Optional<Principal> login(String tenantSlashUser, String password) {
+        int slash = tenantSlashUser.indexOf('/');
+        if (slash <= 0 || slash == tenantSlashUser.length() - 1) {
+            return Optional.empty();
+        }
+        return users.verify(tenantSlashUser.substring(0, slash), tenantSlashUser.substring(slash + 1), password);
+    }
+
+    private Principal bearer(String token) {
+        String[] names = tokens.verify(token).orElseThrow(Authenticator::notAuthorized);
+        return users.find(names[0], names[1]).orElseThrow(Authenticator::notAuthorized);
     }
 
     public UserDirectory users() {
         return users;
-    }
-
-    /** Basic {@code tenant/user:password}, as MLW clients send it. */
-    public Principal basic(ServerRequest req) {
-        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (header.isEmpty() || header.get().isBlank()) {
-            throw ApiException.of(Problem.NO_CREDENTIALS, "No auth information found");
-        }
-        return verifyBasic(header.get());
     }
 
     Principal verifyBasic(String header) {

@@ -7,6 +7,8 @@ import io.trainyard.ingress.http.Bodies;
 import io.trainyard.ingress.submit.ScheduleSink;
 import io.trainyard.ingress.submit.Submissions;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -35,6 +37,19 @@ public final class Mlw {
         this.maxUploadBytes = maxUploadBytes;
         this.guard = guard;
         this.clock = clock;
+    }
+
+    /**
+     * A resource of the tenant by id, with its project's name as {@code projectName}: how the
+     * other dialects (Chorus workfiles, maiascore trainings) find what to run.
+     */
+    public Optional<Map<String, String>> resource(String tenant, String resourceId) {
+        return resources.find(tenant, resourceId).map(resource -> {
+            Map<String, String> withProject = new java.util.LinkedHashMap<>(resource);
+            withProject.put("projectName", projects.get(tenant, resource.get("projectID"))
+                    .map(p -> p.get("name")).orElse(""));
+            return withProject;
+        });
     }
 
     /** The MLW routes, to register under {@link MlwDialect#BASE}. */

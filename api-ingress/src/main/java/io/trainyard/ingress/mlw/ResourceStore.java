@@ -66,6 +66,15 @@ final class ResourceStore {
         return Optional.of(resource);
     }
 
+    /** The resource by id alone, whatever its project. */
+    Optional<Map<String, String>> find(String tenant, String resourceId) {
+        if (!ResourceFiles.isSafeId(resourceId)) {
+            return Optional.empty();
+        }
+        Map<String, String> resource = redis.hgetAll(new ProjectKeys(tenant).resource(resourceId));
+        return resource.isEmpty() ? Optional.empty() : Optional.of(resource);
+    }
+
     List<Map<String, String>> list(String tenant, String projectId) {
         ProjectKeys keys = new ProjectKeys(tenant);
         List<Map<String, String>> resources = new ArrayList<>();

@@ -1,0 +1,97 @@
+package io.trainyard.ingress.maiascore;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.auth.Authenticator;
+import io.trainyard.ingress.auth.Guard;
+import io.trainyard.ingress.auth.Principal;
+import io.trainyard.ingress.auth.Role;
+import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.http.Bodies;
+import io.trainyard.ingress.http.Problem;
+import io.trainyard.ingress.http.Responses;
+import io.trainyard.ingress.mlw.Mlw;
+import io.trainyard.ingress.submit.Submissions;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * maiascore's {@code /trainings} (answers wrapped as {@code {code, message, data}}) and its
+ * token login {@code POST /auth/local} ({@code {identifier, password}} -> {@code {jwt, user}}).
+ */
+public final class MaiascoreService implements HttpService {
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
+
+    private final Trainings trainings;
+    private final Authenticator authenticator;
+    private final Guard guard;
+    private final Bodies bodies;
+
+    public MaiascoreService(TaskStore store, Mlw mlw, Submissions submissions, Authenticator authenticator,
+                            Bodies bodies, InstantSource clock) {
+        this.trainings = new Trainings(store, mlw, submissions, clock);
+        this.authenticator = authenticator;
+        this.guard = new Guard(authenticator::any);
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/trainings", guard.require(Role.ADMIN, this::create))
+                .get("/trainings", guard.require(Role.READ, this::list))
+                .get("/trainings/count", guard.require(Role.READ, this::count))
+                .get("/trainings/{id}", guard.require(Role.READ, this::get))
+                .post("/trainings/cancel/{id}", guard.require(Role.UPDATE, this::cancel))
+                .post("/auth/local", this::login);
+    }
+
+    static void ok(ServerResponse res, Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", 200);
+        body.put("message", "OK");
+        body.put("data", data);
+        Responses.ok(res, body);
+    }
+
+    private void create(ServerRequest req, ServerResponse res, Principal principal) {
+        String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
+        ok(res, trainings.create(principal, TrainingBody.parse(bodies.bytes(req), type)));
+    }
+
+    private void list(ServerRequest req, ServerResponse res, Principal principal) {
+        ok(res, TrainingQuery.parse(req.query().toMap()).apply(trainings.all(principal)));
+    }
+
+    private void count(ServerRequest req, ServerResponse res, Principal principal) {
+        ok(res, Map.of("count", TrainingQuery.parse(req.query().toMap()).count(trainings.all(principal))));
+    }
+
+    private void get(ServerRequest req, ServerResponse res, Principal principal) {
+        String id = req.path().pathParameters().get("id");
+        ok(res, trainings.find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id)));
+    }
+
+    private void cancel(ServerRequest req, ServerResponse res, Principal principal) {
+        ok(res, trainings.cancel(principal, req.path().pathParameters().get("id")));
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        if (!authenticator.tokens().canIssue()) {
+            throw ApiException.notFound("Token login (no shared secret in the token keys)");
+        }
+        Map<String, String> fields = LoginBody.parse(bodies.bytes(req));
+        Principal principal = authenticator.login(fields.get("identifier"), fields.get("password"))
+                .orElseThrow(() -> ApiException.of(Problem.BAD_CREDENTIALS, "Not authorized!"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jwt", authenticator.tokens().issue(principal, TOKEN_LIFETIME));
+        body.put("user", Map.of("username", principal.user(), "tenant", principal.tenant(),
+                "roles", principal.roles().stream().map(Enum::name).sorted().toList()));
+        Responses.ok(res, body);
+    }
+}

@@ -1,0 +1,54 @@
+package io.trainyard.ingress.maiascore;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training in maiascore's shape. The metrics come from the finished run when it reported them
+ * and from the submitted values before that; {@code status} is the latest run's status (an
+ * addition: maiascore has none).
+ */
+final class TrainingView {
+    private TrainingView() {}
+
+    static Map<String, Object> of(Map<String, String> task, List<Map<String, String>> runs) {
+        Map<String, String> run = runs.isEmpty() ? Map.of() : runs.get(runs.size() - 1);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", task.get("id"));
+        view.put("uuid", task.getOrDefault("trainingUuid", ""));
+        view.put("accuracy", number(run.getOrDefault("accuracy", task.get("accuracy"))));
+        view.put("precission", number(run.getOrDefault("precision", task.get("precission"))));
+        view.put("mae", number(run.getOrDefault("mae", task.get("mae"))));
+        view.put("rmse", number(run.getOrDefault("rmse", task.get("rmse"))));
+        view.put("binaryPath", run.getOrDefault("binaryPath", task.getOrDefault("binaryPath", "")));
+        view.put("version", run.getOrDefault("version", task.getOrDefault("version", "")));
+        view.put("meta", task.getOrDefault("meta", ""));
+        view.put("published_at", iso(task.get("createdAt")));
+        view.put("created_by", task.getOrDefault("createdBy", ""));
+        view.put("updated_by", task.getOrDefault("updatedBy", task.getOrDefault("createdBy", "")));
+        view.put("status", run.getOrDefault("status", "QUEUED"));
+        return view;
+    }
+
+    private static Object number(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            double d = Double.parseDouble(value);
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String iso(String epochMillis) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(epochMillis)).toString();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+}

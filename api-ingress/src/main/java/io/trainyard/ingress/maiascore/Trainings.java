@@ -1,0 +1,91 @@
+package io.trainyard.ingress.maiascore;
+
+import io.trainyard.common.Ids;
+import io.trainyard.common.job.JobType;
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.auth.Principal;
+import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.mlw.Mlw;
+import io.trainyard.ingress.submit.Recurrence;
+import io.trainyard.ingress.submit.SubmitRequest;
+import io.trainyard.ingress.submit.Submissions;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * maiascore trainings over Trainyard tasks: a training is a one-time WORKFLOW task whose
+ * {@code uuid} names the workflow resource to train. Its id is the task id, so MLW's task
+ * endpoints show the same work.
+ */
+final class Trainings {
+    static final String DIALECT = "maiascore";
+
+    private final TaskStore store;
+    private final Mlw mlw;
+    private final Submissions submissions;
+    private final InstantSource clock;
+
+    Trainings(TaskStore store, Mlw mlw, Submissions submissions, InstantSource clock) {
+        this.store = store;
+        this.mlw = mlw;
+        this.submissions = submissions;
+        this.clock = clock;
+    }
+
+    Map<String, Object> create(Principal principal, Map<String, String> fields) {
+        String uuid = fields.get("uuid");
+        Map<String, String> resource = mlw.resource(principal.tenant(), uuid)
+                .filter(r -> "WORKFLOW".equals(r.get("kind")))
+                .orElseThrow(() -> ApiException.notFound("Workflow resource " + uuid));
+        Map<String, String> extra = new HashMap<>();
+        fields.forEach((k, v) -> extra.put(k.equals("uuid") ? "trainingUuid" : k, v));
+        extra.put("createdBy", principal.user());
+        extra.put("resourceName", resource.getOrDefault("name", ""));
+        extra.put("testSize", "0.2");
+        SubmitRequest request = new SubmitRequest(principal.tenant(), DIALECT, "training-" + Ids.next(), JobType.WORKFLOW,
+                Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, resource.get("projectID"), resource.get("projectName"),
+                resource.get("id"), 0, "[]", extra);
+        Submissions.Submitted submitted = submissions.submit(request);
+        return TrainingView.of(submitted.task(), List.of(submitted.run()));
+    }
+
+    List<Map<String, Object>> all(Principal principal) {
+        List<Map<String, Object>> trainings = new ArrayList<>();
+        long total = store.taskCount(principal.tenant());
+        for (String id : store.taskIds(principal.tenant(), 0, Math.max(total, 1))) {
+            find(principal, id).ifPresent(trainings::add);
+        }
+        return trainings;
+    }
+
+    Optional<Map<String, Object>> find(Principal principal, String id) {
+        if (!ResourceFiles.isSafeId(id)) {
+            return Optional.empty();
+        }
+        return store.task(principal.tenant(), id)
+                .filter(task -> DIALECT.equals(task.get("dialect")))
+                .map(task -> TrainingView.of(task, runs(principal, id)));
+    }
+
+    Map<String, Object> cancel(Principal principal, String id) {
+        find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id));
+        for (String runId : store.runIds(principal.tenant(), id)) {
+            store.cancelRun(principal.tenant(), runId, clock.millis());
+        }
+        return find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id));
+    }
+
+    private List<Map<String, String>> runs(Principal principal, String taskId) {
+        List<Map<String, String>> runs = new ArrayList<>();
+        for (String runId : store.runIds(principal.tenant(), taskId)) {
+            store.run(principal.tenant(), runId).ifPresent(runs::add);
+        }
+        return runs;
+    }
+}

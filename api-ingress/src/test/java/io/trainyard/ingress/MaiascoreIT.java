@@ -1,0 +1,161 @@
+package io.trainyard.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.trainyard.common.json.Json;
+import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.testing.RealKafka;
+import io.trainyard.common.testing.RealRedis;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** maiascore trainings (seed 003): JSON, XML and form bodies behind a bearer JWT. */
+@ExtendWith({RealKafka.class, RealRedis.class})
+class MaiascoreIT {
+    static final String FORBIDDEN = "{\"code\":403,\"message\":\"Error - Forbidden\"}";
+    static TestIngress ingress;
+    static OctetSequenceKey key;
+    static String workflow;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        key = new OctetSequenceKeyGenerator(256).keyID("k1").generate();
+        Path keys = Files.createTempFile("trainyard-keys-", ".json");
+        Files.writeString(keys, new JWKSet(key).toString(false));
+        ingress = TestIngress.start(RealKafka.broker().bootstrapServers(),
+                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of("TRAINYARD_TOKEN_KEYS_FILE", keys.toString()));
+        String project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
+                "{\"name\":\"models\"}").body()).get("id").asText();
+        workflow = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",
+                ingress.admin(), "train.wf", "{}").body()).get("id").asText();
+        HttpResponse<String> login = ingress.json("POST", "/auth/local", null,
+                "{\"identifier\":\"" + ingress.tenant + "/admin\",\"password\":\"" + TestIngress.PASSWORD + "\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        token = "Bearer " + Json.MAPPER.readTree(login.body()).get("jwt").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        ingress.close();
+    }
+
+    static JsonNode data(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.get("code").asInt()).isEqualTo(200);
+        return body.get("data");
+    }
+
+    static String seedBody(String uuid) {
+        return "{\"uuid\":\"" + uuid + "\",\"accuracy\":0,\"precission\":0,\"mae\":0,\"rmse\":0,"
+                + "\"binaryPath\":\"string\",\"version\":\"string\",\"meta\":\"string\"}";
+    }
+
+    @Test
+    void theSeedsCurlQueuesATraining() throws Exception {
+        // Verbatim from the seed: a JSON body sent as application/x-www-form-urlencoded.
+        JsonNode training = data(ingress.send("POST", "/trainings", token, "application/x-www-form-urlencoded",
+                seedBody(workflow).getBytes(StandardCharsets.UTF_8)));
+        for (String field : new String[] {"id", "uuid", "accuracy", "precission", "mae", "rmse", "binaryPath", "version",
+                "meta", "published_at", "created_by", "updated_by", "status"}) {
+            assertThat(training.has(field)).as(field).isTrue();
+        }
+        assertThat(training.get("uuid").asText()).isEqualTo(workflow);
+        assertThat(training.get("created_by").asText()).isEqualTo("admin");
+        assertThat(training.get("status").asText()).isEqualTo("QUEUED");
+
+        String runId = MlwSubmitIT.tree(ingress.get("/service/mlw/tasks/" + training.get("id").asText(), ingress.admin()))
+                .get("individualTasks").get(0).get("id").asText();
+        assertThat(MlwSubmitIT.record(Topics.TRAINING_JOBS, runId).value()).isNotEmpty();
+    }
+
+    @Test
+    void xmlAndFormBodiesWorkToo() throws Exception {
+        String xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><item><uuid>" + workflow + "</uuid><accuracy>0.5</accuracy>"
+                + "<meta>from xml</meta></item>";
+        JsonNode fromXml = data(ingress.send("POST", "/trainings", token, "application/xml", xml.getBytes(StandardCharsets.UTF_8)));
+        assertThat(fromXml.get("meta").asText()).isEqualTo("from xml");
+        assertThat(fromXml.get("accuracy").asDouble()).isEqualTo(0.5);
+
+        JsonNode fromForm = data(ingress.send("POST", "/trainings", token, "application/x-www-form-urlencoded",
+                ("uuid=" + workflow + "&version=v%202&mae=1.5").getBytes(StandardCharsets.UTF_8)));
+        assertThat(fromForm.get("version").asText()).isEqualTo("v 2");
+
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE item [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<item><uuid>&x;</uuid></item>";
+        HttpResponse<String> refused = ingress.send("POST", "/trainings", token, "application/xml", xxe.getBytes());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).doesNotContain("root:");
+        assertThat(ingress.send("POST", "/trainings", token, "application/json",
+                "{\"uuid\":\"x\",\"accuracy\":\"high\"}".getBytes()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void withoutAValidBearerTokenItIsForbidden() throws Exception {
+        HttpResponse<String> none = ingress.send("POST", "/trainings", null, "application/json", seedBody(workflow).getBytes());
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.body()).isEqualTo(FORBIDDEN);
+        assertThat(ingress.get("/trainings", "Bearer not.a.token").body()).isEqualTo(FORBIDDEN);
+
+        OctetSequenceKey otherKey = new OctetSequenceKeyGenerator(256).keyID("k1").generate();
+        assertThat(ingress.get("/trainings", "Bearer " + sign(otherKey, ingress.tenant, "admin", 60_000)).statusCode())
+                .isEqualTo(403);
+        assertThat(ingress.get("/trainings", "Bearer " + sign(key, ingress.tenant, "admin", -60_000)).statusCode())
+                .isEqualTo(403);
+        assertThat(ingress.get("/trainings", "Bearer " + sign(key, ingress.tenant, "admin", 60_000)).statusCode())
+                .isEqualTo(200);
+        // Bearer tokens work on MLW's routes too: one principal, whatever the way in.
+        assertThat(ingress.get("/service/mlw/tasks", "Bearer " + sign(key, ingress.tenant, "admin", 60_000)).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void trainingsAreListedCountedFilteredReadAndCancelled() throws Exception {
+        String first = data(ingress.json("POST", "/trainings", token, seedBody(workflow).replace("\"version\":\"string\"",
+                "\"version\":\"a\""))).get("id").asText();
+        data(ingress.json("POST", "/trainings", token, seedBody(workflow).replace("\"version\":\"string\"", "\"version\":\"b\"")));
+
+        assertThat(data(ingress.get("/trainings?_limit=1&_sort=version:DESC&version_in=a,b", token))
+                .get(0).get("version").asText()).isEqualTo("b");
+        assertThat(data(ingress.get("/trainings/count?version_in=a,b", token)).get("count").asLong()).isEqualTo(2);
+        assertThat(data(ingress.get("/trainings?version=a&_start=0", token))).hasSize(1);
+        assertThat(data(ingress.get("/trainings?meta_contains=STR", token)).size()).isGreaterThanOrEqualTo(2);
+        assertThat(data(ingress.get("/trainings?mae_gt=5", token))).isEmpty();
+
+        assertThat(data(ingress.get("/trainings/" + first, token)).get("version").asText()).isEqualTo("a");
+        assertThat(data(ingress.send("POST", "/trainings/cancel/" + first, token, null, null)).get("status").asText())
+                .isEqualTo("CANCELLED");
+
+        HttpResponse<String> missing = ingress.get("/trainings/nope", token);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(missing.body()).get("message").asText()).isEqualTo("Error - Not found");
+        assertThat(ingress.get("/trainings/" + first, ingress.otherAdmin()).statusCode()).isEqualTo(404);
+        assertThat(ingress.get("/trainings?_limit=x", token).statusCode()).isEqualTo(400);
+    }
+
+    static String sign(OctetSequenceKey key, String tenant, String user, long expiresInMillis) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().subject(user).claim("tenant", tenant)
+                        .expirationTime(new Date(System.currentTimeMillis() + expiresInMillis)).build());
+        jwt.sign(new MACSigner(key));
+        return jwt.serialize();
+    }
+}
