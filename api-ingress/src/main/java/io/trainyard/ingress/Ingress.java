@@ -26,6 +26,7 @@ import io.trainyard.ingress.http.Bodies;
 import io.trainyard.ingress.http.ErrorHandlers;
 import io.trainyard.ingress.http.OpsService;
 import io.trainyard.ingress.http.RequestMetrics;
+import io.trainyard.ingress.http.RouteTable;
 import io.trainyard.ingress.mlw.Mlw;
 import io.trainyard.ingress.mlw.MlwDialect;
 import io.trainyard.ingress.submit.KafkaPublisher;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import redis.clients.jedis.JedisPooled;
@@ -49,11 +51,18 @@ import redis.clients.jedis.JedisPooled;
  */
 public final class Ingress implements AutoCloseable {
     private final WebServer server;
+    private final RouteTable routes;
     private final List<AutoCloseable> resources;
 
-    private Ingress(WebServer server, List<AutoCloseable> resources) {
+    private Ingress(WebServer server, RouteTable routes, List<AutoCloseable> resources) {
         this.server = server;
+        this.routes = routes;
         this.resources = resources;
+    }
+
+    /** Every route served, as "METHOD /path/{param}". */
+    public SortedSet<String> routes() {
+        return routes.routes();
     }
 
     public static Ingress start(ConfigTable config) {
@@ -96,6 +105,7 @@ public final class Ingress implements AutoCloseable {
                 mlwDialect);
         OpsService ops = new OpsService(registry, new Readiness(admin, redis, topics));
 
+        RouteTable routes = new RouteTable();
         WebServer server = WebServer.builder()
                 .port(config.get(IngressSettings.HTTP_PORT))
                 .shutdownHook(false)
@@ -103,10 +113,10 @@ public final class Ingress implements AutoCloseable {
                 .directHandlers(errors.directHandlers())
                 .routing(routing -> {
                     routing.addFilter(new RequestMetrics(registry));
-                    routing.register(ops);
-                    routing.register(MlwDialect.BASE, mlw.service());
-                    routing.register(chorus);
-                    routing.register(maiascore);
+                    routing.register(routes.record("", ops));
+                    routing.register(MlwDialect.BASE, routes.record(MlwDialect.BASE, mlw.service()));
+                    routing.register(routes.record("", chorus));
+                    routing.register(routes.record("", maiascore));
                     routing.any((req, res) -> {
                         throw ApiException.notFound("Endpoint " + req.prologue().method().text() + " "
                                 + req.path().path());
@@ -115,7 +125,7 @@ public final class Ingress implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new Ingress(server, List.of(topics, publisher,
+        return new Ingress(server, routes, List.of(topics, publisher,
                 () -> admin.close(Duration.ofSeconds(2)), redis, registry::close));
     }
 

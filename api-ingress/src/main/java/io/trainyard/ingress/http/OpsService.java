@@ -7,7 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code /metrics} (Prometheus text), {@code /health/live} and {@code /health/ready}. */
+/**
+ * {@code /metrics} (Prometheus text), {@code /health/live}, {@code /health/ready} and the OpenAPI
+ * document at {@code /openapi.json}; none of them needs credentials.
+ */
 public final class OpsService implements HttpService {
     private final PrometheusMeterRegistry registry;
     private final Supplier<Map<String, Boolean>> checks;
@@ -23,6 +26,10 @@ public final class OpsService implements HttpService {
         rules.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(registry.scrape());
+        });
+        rules.get("/openapi.json", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, Responses.JSON);
+            res.send(OpenApiDocument.bytes());
         });
         rules.get("/health/live", (req, res) -> Responses.ok(res, Map.of("status", "UP")));
         rules.get("/health/ready", (req, res) -> {
