@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleConsumer.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** While a partition loads, look at its position often: its schedules wait for the load to end. */
+    private static final Duration LOADING_POLL = Duration.ofMillis(20);
 
     private final Consumer<String, byte[]> consumer;
     private final IntFunction<PartitionTimer> timers;
@@ -76,7 +78,7 @@ public final class ScheduleConsumer implements AutoCloseable {
         try {
             consumer.subscribe(List.of(Topics.SCHEDULES), new Rebalance());
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(loading.isEmpty() ? POLL : LOADING_POLL)) {
                     apply(record);
                 }
                 promoteLoaded();
