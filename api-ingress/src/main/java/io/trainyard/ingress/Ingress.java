@@ -11,6 +11,7 @@ import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.schedule.SchedulePublisher;
 import io.trainyard.common.store.TaskStore;
 import io.trainyard.ingress.auth.Authenticator;
 import io.trainyard.ingress.auth.BearerTokens;
@@ -33,7 +34,7 @@ import io.trainyard.ingress.submit.KafkaPublisher;
 import io.trainyard.ingress.submit.SubmitMetrics;
 import io.trainyard.ingress.submit.Submissions;
 import io.trainyard.ingress.submit.TopicProvisioner;
-import io.trainyard.ingress.submit.TopicScheduleSink;
+import io.trainyard.ingress.submit.ScheduleSink;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +90,8 @@ public final class Ingress implements AutoCloseable {
         KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout, registry);
 
         TaskStore taskStore = new TaskStore(redis);
-        TopicScheduleSink schedules = new TopicScheduleSink(publisher);
+        SchedulePublisher schedulePublisher = new SchedulePublisher(publisher.producer(), Duration.ofMillis(publishTimeout));
+        ScheduleSink schedules = ScheduleSink.of(schedulePublisher);
         Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry));
         BearerTokens tokens = BearerTokens.load(config.get(IngressSettings.TOKEN_KEYS_FILE),
                 config.get(IngressSettings.TOKEN_ISSUER), clock);

@@ -167,6 +167,34 @@ class MlwSubmitIT {
     }
 
     @Test
+    void aRepeatTaskPublishesItsScheduleAndDeletingItLeavesATombstone() throws Exception {
+        JsonNode task = tree(ingress.json("POST", execute(), ingress.admin(),
+                "{\"recurrence\":\"REPEAT\",\"cronExpression\":\"0 3 * * *\",\"taskName\":\"nightly\","
+                        + "\"timeZone\":\"Europe/Berlin\"}"));
+        assertThat(task.get("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(task.get("recurrence").asText()).isEqualTo("REPEAT");
+        assertThat(task.get("individualTasks")).isEmpty();
+        String key = ingress.tenant + "/" + task.get("id").asText();
+        var definition = io.trainyard.common.schedule.ScheduleDefinition.fromJson(record(Topics.SCHEDULES, key).value());
+        assertThat(definition.taskId()).isEqualTo(task.get("id").asText());
+        assertThat(definition.run().resourceId()).isEqualTo(resourceId);
+        assertThat(definition.zone().getId()).isEqualTo("Europe/Berlin");
+
+        assertThat(ingress.send("DELETE", "/service/mlw/tasks/" + task.get("id").asText(), ingress.admin(), null, null)
+                .statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> records(Topics.SCHEDULES, key).stream()
+                .anyMatch(r -> r.value() == null));
+    }
+
+    @Test
+    void aBadCronExpressionNamesTheField() throws Exception {
+        HttpResponse<String> response = ingress.json("POST", execute(), ingress.admin(),
+                "{\"recurrence\":\"REPEAT\",\"cronExpression\":\"every day\",\"taskName\":\"bad-cron\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(response.body()).get("message").asText()).contains("cronExpression");
+    }
+
+    @Test
     void anotherTenantsTaskIsNotFound() throws Exception {
         JsonNode task = tree(ingress.json("POST", execute(), ingress.admin(), body("mine")));
         String taskId = task.get("id").asText();
@@ -208,6 +236,16 @@ class MlwSubmitIT {
     }
 
     static ConsumerRecord<String, byte[]> record(String topic, String key) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            found.addAll(records(topic, key));
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
+    /** Every record of {@code topic} with {@code key} so far, oldest first per partition. */
+    static List<ConsumerRecord<String, byte[]>> records(String topic, String key) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.broker().bootstrapServers()),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -215,16 +253,17 @@ class MlwSubmitIT {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
                     if (key.equals(r.key())) {
                         found.add(r);
                     }
                 });
-                return !found.isEmpty();
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
             });
-            return found.get(0);
+            return found;
         }
     }
 }

@@ -67,7 +67,7 @@ final class Workfiles {
         }
         Map<String, String> resource = workfile.resource();
         SubmitRequest request = new SubmitRequest(principal.tenant(), DIALECT, "workfile-" + Ids.next(), JobType.WORKFLOW,
-                Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, resource.get("projectID"), resource.get("projectName"),
+                Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, null, resource.get("projectID"), resource.get("projectName"),
                 id, 0, "[]", Map.of("resourceName", resource.getOrDefault("name", ""), "testSize", "0.2",
                         "createdBy", principal.user()));
         Submissions.Submitted submitted = submissions.submit(request);

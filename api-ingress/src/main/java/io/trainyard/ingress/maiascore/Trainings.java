@@ -49,7 +49,7 @@ final class Trainings {
         extra.put("resourceName", resource.getOrDefault("name", ""));
         extra.put("testSize", "0.2");
         SubmitRequest request = new SubmitRequest(principal.tenant(), DIALECT, "training-" + Ids.next(), JobType.WORKFLOW,
-                Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, resource.get("projectID"), resource.get("projectName"),
+                Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, null, resource.get("projectID"), resource.get("projectName"),
                 resource.get("id"), 0, "[]", extra);
         Submissions.Submitted submitted = submissions.submit(request);
         return TrainingView.of(submitted.task(), List.of(submitted.run()));

@@ -134,7 +134,7 @@ final class ResourceRoutes {
         Map<String, String> project = ProjectRoutes.project(mlw, req, principal);
         Map<String, String> resource = resource(req, principal, project);
         JsonNode body = mlw.bodies.jsonObject(req);
-        var request = SubmitBody.parse(body, principal, type, project, resource);
+        var request = SubmitBody.parse(body, principal, type, project, resource, mlw.clock.instant());
         if (!needed.name().equals(resource.get("kind"))) {
             throw ApiException.invalid("resourceID", "resource " + resource.get("id") + " is "
                     + resource.get("kind") + "; this endpoint runs " + needed + " resources");

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,6 +66,11 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
                     .publishPercentileHistogram()
                     .register(metrics));
         }
+    }
+
+    /** The producer, for publishers of other records that share its connections and guarantees. */
+    public Producer<String, byte[]> producer() {
+        return producer;
     }
 
     @Override

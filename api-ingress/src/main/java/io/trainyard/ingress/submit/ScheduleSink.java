@@ -1,15 +1,41 @@
 package io.trainyard.ingress.submit;
 
-import java.util.Map;
+import io.trainyard.common.schedule.ScheduleDefinition;
+import io.trainyard.common.schedule.SchedulePublishException;
+import io.trainyard.common.schedule.SchedulePublisher;
 
 /**
  * Where a REPEAT task's schedule goes instead of a job: the scheduler owns firing it. Both
- * methods block until the schedule change is durable, or throw {@link PublishFailedException}.
+ * methods block until the change is durable on {@code trainyard.schedules}, or throw
+ * {@link PublishFailedException}, so the submit path rolls back alike for jobs and schedules.
  */
 public interface ScheduleSink {
-    /** Publishes (or replaces) the schedule of the task whose record is {@code task}. */
-    void publish(Map<String, String> task);
+    /** Publishes (or replaces) a schedule. */
+    void publish(ScheduleDefinition definition);
 
     /** Removes the schedule of a task (it was deleted). */
     void remove(String tenant, String taskId);
+
+    /** The schedule topic, through the scheduler's own publisher. */
+    static ScheduleSink of(SchedulePublisher publisher) {
+        return new ScheduleSink() {
+            @Override
+            public void publish(ScheduleDefinition definition) {
+                try {
+                    publisher.publish(definition);
+                } catch (SchedulePublishException e) {
+                    throw new PublishFailedException("trainyard.schedules", e.key(), e.getCause());
+                }
+            }
+
+            @Override
+            public void remove(String tenant, String taskId) {
+                try {
+                    publisher.delete(tenant, taskId);
+                } catch (SchedulePublishException e) {
+                    throw new PublishFailedException("trainyard.schedules", e.key(), e.getCause());
+                }
+            }
+        };
+    }
 }

@@ -3,9 +3,13 @@ package io.trainyard.ingress.submit;
 import io.trainyard.common.Ids;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.schedule.RunTemplate;
+import io.trainyard.common.schedule.ScheduleDefinition;
+import io.trainyard.common.schedule.ScheduleRuleException;
 import io.trainyard.common.store.TaskStore;
 import io.trainyard.ingress.http.ApiException;
 import io.trainyard.ingress.http.Problem;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,6 +49,7 @@ public final class Submissions {
         Map<String, String> task = TaskRecords.task(taskId, request, now);
         String runId = request.recurrence() == Recurrence.ONE_TIME ? Ids.next() : null;
         Map<String, String> run = runId == null ? null : TaskRecords.run(runId, taskId, request, now);
+        ScheduleDefinition schedule = runId == null ? schedule(taskId, request, now) : null;
         TaskStore.Submitted reserved = store.submit(request.tenant(), request.name(), now, task, run);
         if (!reserved.created()) {
             metrics.outcome(request, "duplicate");
@@ -52,7 +57,7 @@ public final class Submissions {
         }
         try {
             if (runId == null) {
-                schedules.publish(task);
+                schedules.publish(schedule);
             } else {
                 jobs.publish(Topics.jobsTopicFor(request.type()), runId,
                         Json.write(TaskRecords.job(runId, taskId, request, now)));
@@ -66,6 +71,20 @@ public final class Submissions {
         }
         metrics.outcome(request, "accepted");
         return new Submitted(task, run);
+    }
+
+    /** The schedule of a REPEAT task, built (and so checked) before anything is stored. */
+    private static ScheduleDefinition schedule(String taskId, SubmitRequest request, long now) {
+        try {
+            return ScheduleDefinition.builder(request.tenant(), taskId)
+                    .run(new RunTemplate(request.type(), request.projectId(), request.resourceId(), request.name(),
+                            request.timeoutSeconds()))
+                    .timing(request.schedule())
+                    .createdAt(Instant.ofEpochMilli(now))
+                    .build();
+        } catch (ScheduleRuleException e) {
+            throw ScheduleRules.toApi(e);
+        }
     }
 
     private void rollBack(SubmitRequest request, String taskId) {

@@ -1,6 +1,7 @@
 package io.trainyard.ingress.submit;
 
 import io.trainyard.common.job.JobType;
+import io.trainyard.common.schedule.ScheduleTiming;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Map;
  *
  * @param dialect which API it came through (mlw, chorus, maiascore), for metrics
  * @param startDate when the client wants it to start; null for "now"
+ * @param schedule when a REPEAT task fires (validated by the scheduler's rules); null for ONE_TIME
  * @param propertiesJson the task's {@code properties} as a JSON array
  * @param extra further task fields a dialect keeps (e.g. {@code testSize} for workflows)
  */
@@ -22,6 +24,7 @@ public record SubmitRequest(
         String cronExpression,
         ZoneId timeZone,
         Instant startDate,
+        ScheduleTiming schedule,
         String projectId,
         String projectName,
         String resourceId,
@@ -30,6 +33,9 @@ public record SubmitRequest(
         Map<String, String> extra) {
 
     public SubmitRequest {
+        if ((recurrence == Recurrence.REPEAT) != (schedule != null)) {
+            throw new IllegalArgumentException("a REPEAT request needs a schedule, a ONE_TIME one none");
+        }
         extra = Map.copyOf(extra);
     }
 }
