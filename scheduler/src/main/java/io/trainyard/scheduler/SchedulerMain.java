@@ -21,7 +21,11 @@ public final class SchedulerMain {
             System.exit(2);
             return;
         }
-        SchedulerService service = SchedulerService.start(config, InstantSource.system());
+        // A scheduler that can no longer follow its partitions exits, so that it is restarted and
+        // the group hands its schedules to the others meanwhile. exit() runs on its own thread:
+        // the shutdown hook waits for the thread that failed.
+        SchedulerService service = SchedulerService.start(config, InstantSource.system(),
+                () -> Thread.ofPlatform().start(() -> System.exit(1)));
         LOG.info("scheduler {} started; operations on :{}", service.instanceId(), service.opsPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -48,8 +48,11 @@ public final class SchedulerService implements AutoCloseable {
         this.ops = ops;
     }
 
-    /** Starts a scheduler from its validated configuration, reading time from {@code clock}. */
-    public static SchedulerService start(ConfigTable config, InstantSource clock) {
+    /**
+     * Starts a scheduler from its validated configuration, reading time from {@code clock}.
+     * {@code onFatal} runs if the scheduler stops on an error it cannot recover from.
+     */
+    public static SchedulerService start(ConfigTable config, InstantSource clock, Runnable onFatal) {
         String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
         String instanceId = instanceId(config.get(SchedulerSettings.INSTANCE_ID));
         Duration publishTimeout = Duration.ofMillis(config.get(SchedulerSettings.PUBLISH_TIMEOUT_MS));
@@ -69,7 +72,7 @@ public final class SchedulerService implements AutoCloseable {
         ScheduleConsumer consumer = new ScheduleConsumer(
                 consumer(bootstrap, instanceId, config.get(SchedulerSettings.SESSION_TIMEOUT_MS)),
                 partition -> new PartitionTimer(partition, launcher, planner, clock, holdRecheck),
-                metrics::invalidRecord);
+                metrics::invalidRecord, onFatal);
         metrics.ownership(consumer::schedulesOwned, consumer::partitionsOwned);
         consumer.start();
         OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry, consumer::ready);

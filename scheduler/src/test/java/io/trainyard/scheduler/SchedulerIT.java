@@ -61,7 +61,8 @@ class SchedulerIT {
                 CommonSettings.REDIS_URI.env(), "redis://127.0.0.1:" + RealRedis.server().port(),
                 SchedulerSettings.INSTANCE_ID.env(), "in-process",
                 SchedulerSettings.OPS_PORT.env(), "0",
-                SchedulerSettings.SESSION_TIMEOUT_MS.env(), "6000")), InstantSource.system());
+                SchedulerSettings.SESSION_TIMEOUT_MS.env(), "6000")), InstantSource.system(),
+                () -> { });
     }
 
     @BeforeEach

@@ -33,6 +33,7 @@ public final class ScheduleConsumer implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final IntFunction<PartitionTimer> timers;
     private final Runnable onInvalid;
+    private final Runnable onFatal;
     private final Map<Integer, PartitionLoad> loading = new HashMap<>();
     private final Map<Integer, PartitionTimer> live = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -44,11 +45,14 @@ public final class ScheduleConsumer implements AutoCloseable {
      * @param consumer a consumer in {@link Topics#SCHEDULER_GROUP}, auto-commit off; used only by this object
      * @param timers makes the (not yet started) timer of a partition
      * @param onInvalid called for each record that cannot be read
+     * @param onFatal called once if the consumer stops on an error (the process should restart)
      */
-    public ScheduleConsumer(Consumer<String, byte[]> consumer, IntFunction<PartitionTimer> timers, Runnable onInvalid) {
+    public ScheduleConsumer(Consumer<String, byte[]> consumer, IntFunction<PartitionTimer> timers, Runnable onInvalid,
+                            Runnable onFatal) {
         this.consumer = consumer;
         this.timers = timers;
         this.onInvalid = onInvalid;
+        this.onFatal = onFatal;
         this.thread = Thread.ofPlatform().name("schedule-consumer").unstarted(this::loop);
     }
 
@@ -86,7 +90,8 @@ public final class ScheduleConsumer implements AutoCloseable {
         } catch (WakeupException e) {
             // close() asked the loop to stop
         } catch (RuntimeException e) {
-            LOG.error("the schedule consumer stopped", e);
+            LOG.error("the schedule consumer stopped; this instance fires nothing until restarted", e);
+            onFatal.run();
         } finally {
             running = false;
             drop(List.copyOf(live.keySet()));

@@ -1,0 +1,28 @@
+package io.trainyard.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trainyard.common.config.ConfigTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchedulerSettingsTest {
+
+    @Test
+    void theReadmeTableIsTheSettingsTable() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains(ConfigTable.markdown(SchedulerSettings.ALL));
+    }
+
+    @Test
+    void defaultsLoadAndABadValueNamesItsKey() {
+        ConfigTable config = ConfigTable.load(SchedulerSettings.ALL, Map.of());
+        assertThat(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)).isEqualTo(300_000L);
+        assertThatThrownBy(() -> ConfigTable.load(SchedulerSettings.ALL,
+                Map.of(SchedulerSettings.SESSION_TIMEOUT_MS.env(), "100")))
+                .hasMessageContaining("TRAINYARD_SCHEDULER_SESSION_TIMEOUT_MS");
+    }
+}
