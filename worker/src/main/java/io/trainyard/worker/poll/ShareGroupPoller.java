@@ -34,6 +34,16 @@ import org.slf4j.LoggerFactory;
 public final class ShareGroupPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShareGroupPoller.class);
     private static final long TICK_MS = 100;
+    /**
+     * Bounds of one idle lane's poll. The thread polls idle lanes one after another and a fetch
+     * takes several milliseconds to come back, so while work flows each lane is polled briefly
+     * (a poll much shorter than a couple of milliseconds returns before the consumer's network
+     * thread has done anything); when nothing happened for a while, longer polls save CPU.
+     */
+    private static final long MIN_POLL_MS = 2;
+    private static final long MAX_POLL_MS = 10;
+    /** How long after the last record or completion the lanes are polled at the shortest interval. */
+    private static final long HOT_MS = 1_000;
     /** After the abandon hook, how long jobs have to hand their records back before the consumers close. */
     private static final long ABANDON_WAIT_MS = 10_000;
 
@@ -60,6 +70,7 @@ public final class ShareGroupPoller implements AutoCloseable {
     private volatile Runnable abandon = () -> {};
     private volatile Lane polling;
     private volatile int busy;
+    private long lastActivity;
 
     /**
      * @param consumers creates lane {@code i}'s consumer (explicit acknowledgement, record limit 1)
@@ -166,7 +177,8 @@ public final class ShareGroupPoller implements AutoCloseable {
                 }
                 commitDirty();
                 if (taking && idle > 0) {
-                    long timeout = completions.isEmpty() ? Math.max(1, TICK_MS / idle) : 0;
+                    boolean hot = now - lastActivity < HOT_MS || !completions.isEmpty();
+                    long timeout = hot ? MIN_POLL_MS : idlePollMillis(idle);
                     for (Lane lane : lanes) {
                         if (lane.state == Lane.State.IDLE && taking) {
                             pollIdle(lane, timeout);
@@ -209,6 +221,7 @@ public final class ShareGroupPoller implements AutoCloseable {
             return;
         }
         ConsumerRecord<byte[], byte[]> record = it.next();
+        lastActivity = clock.millis();
         lane.held = record;
         lane.state = Lane.State.BUSY;
         lane.lockedAt = clock.millis();
@@ -284,6 +297,7 @@ public final class ShareGroupPoller implements AutoCloseable {
 
     private void apply(Completion c) {
         Lane lane = lanes[c.lane()];
+        lastActivity = clock.millis();
         try {
             switch (lane.state) {
                 case BUSY -> lane.acknowledge(c.ack());
@@ -349,6 +363,10 @@ public final class ShareGroupPoller implements AutoCloseable {
             }
         }
         busy = 0;
+    }
+
+    private static long idlePollMillis(int idleLanes) {
+        return Math.max(MIN_POLL_MS, Math.min(MAX_POLL_MS, TICK_MS / idleLanes));
     }
 
     private long lockMs(Lane lane) {

@@ -80,6 +80,15 @@ public final class WorkerHarness implements AutoCloseable {
         publish(Topics.jobsTopicFor(job.type()), job.runId(), Json.writeString(job));
     }
 
+    /** Publishes without waiting for the broker (for load); call {@link #flush()} after. */
+    public void publishAsync(JobMessage job) {
+        producer.send(new ProducerRecord<>(Topics.jobsTopicFor(job.type()), job.runId(), Json.writeString(job)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     public void publish(String topic, String key, String value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
