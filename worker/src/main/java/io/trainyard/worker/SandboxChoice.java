@@ -3,6 +3,7 @@ package io.trainyard.worker;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.worker.sandbox.BubblewrapSandbox;
 import io.trainyard.worker.sandbox.DirectSandbox;
+import io.trainyard.worker.sandbox.RunUsers;
 import io.trainyard.worker.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +25,18 @@ final class SandboxChoice {
                     + "scripts' CPU time and memory without it");
         }
         // RLIMIT_NPROC counts every process of the user, the worker's own threads included, so it
-        // only bounds a run when the run has a user id of its own; left unset until then.
-        int maxProcesses = 0;
+        // only bounds a run that has a user id of its own.
+        RunUsers users = RunUsers.forThisProcess();
+        int maxProcesses = users.enabled() ? config.get(WorkerSettings.MAX_PROCESSES) : 0;
         return switch (config.get(WorkerSettings.SANDBOX)) {
-            case NONE -> new Chosen(new DirectSandbox(), maxProcesses);
+            case NONE -> new Chosen(new DirectSandbox(users), maxProcesses);
             case BWRAP -> {
                 if (!BubblewrapSandbox.available()) {
                     throw new IllegalStateException("bubblewrap (" + BubblewrapSandbox.BWRAP + ") is not installed, "
                             + "so scripts cannot be sandboxed. Install it (apt-get install bubblewrap), or set "
                             + "TRAINYARD_SANDBOX=none to run scripts without isolation on a trusted machine.");
                 }
-                yield new Chosen(new BubblewrapSandbox(BubblewrapSandbox.BWRAP, python), maxProcesses);
+                yield new Chosen(new BubblewrapSandbox(BubblewrapSandbox.BWRAP, python, users), maxProcesses);
             }
         };
     }

@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -193,7 +194,9 @@ public final class Worker implements AutoCloseable {
             WorkerMetrics metrics = new WorkerMetrics(meters);
             registry = new RunRegistry();
             try {
-                workRoot = Files.createTempDirectory("trainyard-worker-");
+                // Traversable by the runs' own users (each run's directory is handed to its user), not listable.
+                workRoot = Files.createTempDirectory("trainyard-worker-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the worker's run directory", e);
             }

@@ -36,8 +36,8 @@ public final class WorkerSettings {
     public static final Setting<Integer> MEMORY_MB = Setting.integer("TRAINYARD_SANDBOX_MEMORY_MB", 4096, 64,
             1 << 20, "Address-space limit of a run's processes, in MiB.");
     public static final Setting<Integer> MAX_PROCESSES = Setting.integer("TRAINYARD_SANDBOX_MAX_PROCESSES", 64,
-            1, 100_000, "Processes and threads a run may create (enforced where the worker can give each "
-                    + "run its own user id; see README).");
+            1, 100_000, "Processes and threads a run may create. Enforced when the worker runs as root: each "
+                    + "run then gets a user id of its own (setpriv), which RLIMIT_NPROC needs.");
     public static final Setting<Long> LEASE_MS = Setting.millis("TRAINYARD_LEASE_MS", 30_000, 15_000, 60_000,
             "Acquisition lock of a job record and lease of a run in Redis; both are renewed while it runs.");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,

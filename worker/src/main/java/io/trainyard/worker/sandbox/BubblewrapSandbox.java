@@ -27,12 +27,17 @@ public final class BubblewrapSandbox implements Sandbox {
     private static final List<String> ETC_ENTRIES = List.of("/etc/alternatives", "/etc/ld.so.cache",
             "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/mime.types");
 
+    /** bwrap's own processes (itself and the sandbox's PID 1) count against the run's process limit. */
+    private static final int OWN_PROCESSES = 2;
+
     private final Path bwrap;
     private final List<String> systemArgs;
+    private final RunUsers users;
 
-    public BubblewrapSandbox(Path bwrap, Path python) {
+    public BubblewrapSandbox(Path bwrap, Path python, RunUsers users) {
         this.bwrap = bwrap;
         this.systemArgs = systemArgs(python);
+        this.users = users;
     }
 
     public static boolean available() {
@@ -46,7 +51,21 @@ public final class BubblewrapSandbox implements Sandbox {
 
     @Override
     public Process start(SandboxSpec spec) throws IOException {
-        List<String> command = new ArrayList<>(ResourceLimiter.prefix(spec.limits()));
+        int uid = users.acquire();
+        try {
+            Process process = start(spec, uid);
+            process.onExit().thenRun(() -> users.release(uid));
+            return process;
+        } catch (IOException | RuntimeException e) {
+            users.release(uid);
+            throw e;
+        }
+    }
+
+    private Process start(SandboxSpec spec, int uid) throws IOException {
+        RunUsers.handOver(spec.workDir(), uid);
+        List<String> command = new ArrayList<>(RunUsers.prefix(uid));
+        command.addAll(ResourceLimiter.prefix(spec.limits(), OWN_PROCESSES));
         command.add(bwrap.toString());
         command.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"));
         command.addAll(systemArgs);

@@ -19,7 +19,8 @@ final class ResourceLimiter {
         return Files.isExecutable(PRLIMIT);
     }
 
-    static List<String> prefix(SandboxLimits limits) {
+    /** {@code ownProcesses}: processes the sandbox itself adds to the run's count. */
+    static List<String> prefix(SandboxLimits limits, int ownProcesses) {
         List<String> args = new ArrayList<>();
         args.add(PRLIMIT.toString());
         args.add("--cpu=" + limits.cpuSeconds());
@@ -28,7 +29,7 @@ final class ResourceLimiter {
         args.add("--nofile=" + SandboxLimits.MAX_OPEN_FILES);
         args.add("--core=0");
         if (limits.maxProcesses() > 0) {
-            args.add("--nproc=" + limits.maxProcesses());
+            args.add("--nproc=" + (limits.maxProcesses() + ownProcesses));
         }
         args.add("--");
         return args;

@@ -16,18 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a script inside bubblewrap can and cannot do. Needs bwrap; skipped where it is absent. */
 class BubblewrapSandboxIT {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(20), 20, 2L << 30, 0, 64L << 20, 4096);
+    private static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(20), 20, 2L << 30, 32, 64L << 20, 4096);
 
     @TempDir
     Path workDir;
 
     private final ProcessSupervisor supervisor = new ProcessSupervisor(InstantSource.system());
     private BubblewrapSandbox sandbox;
+    private RunUsers users;
 
     @BeforeEach
     void needsBwrap() {
         assumeTrue(BubblewrapSandbox.available() && Files.isExecutable(PYTHON), "bubblewrap and python3 required");
-        sandbox = new BubblewrapSandbox(BubblewrapSandbox.BWRAP, PYTHON);
+        users = RunUsers.forThisProcess();
+        sandbox = new BubblewrapSandbox(BubblewrapSandbox.BWRAP, PYTHON, users);
     }
 
     private ProcessResult run(String script, SandboxLimits limits, CompletableFuture<?> stop) throws Exception {
@@ -140,6 +142,28 @@ class BubblewrapSandboxIT {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stdout()).doesNotContain("allocated");
         assertThat(result.stderr()).contains("MemoryError");
+    }
+
+    @Test
+    void aForkBombHitsTheProcessLimitAndTheRunDoesNotSeeTheWorker() throws Exception {
+        assumeTrue(users.enabled(), "per-run users need a root worker and setpriv");
+        ProcessResult result = run("""
+                import os, time
+                print('uid', os.getuid(), flush=True)
+                children = 0
+                try:
+                    while True:
+                        if os.fork() == 0:
+                            time.sleep(30)
+                            os._exit(0)
+                        children += 1
+                except OSError as e:
+                    print('fork refused after', children, flush=True)
+                """, LIMITS.withWallClock(Duration.ofSeconds(10)), new CompletableFuture<>());
+
+        assertThat(result.stdout()).contains("fork refused after").doesNotContain("uid 0\n");
+        int children = Integer.parseInt(result.stdout().replaceAll("(?s).*fork refused after (\\d+).*", "$1"));
+        assertThat(children).isLessThan(LIMITS.maxProcesses());
     }
 
     @Test
