@@ -10,15 +10,16 @@ import java.util.List;
 
 /** The worker's configuration table: every environment variable it reads, with defaults and meaning. */
 public final class WorkerSettings {
-    public static final Setting<String> WORKER_ID = Setting.string("TRAINYARD_WORKER_ID", defaultWorkerId(),
-            "This worker's name in run records and Kafka client ids (default: host-pid).");
+    public static final Setting<String> WORKER_ID = new Setting<>("TRAINYARD_WORKER_ID", "string", "",
+            "This worker's name in run records and Kafka client ids (default: host-pid).",
+            text -> text.isBlank() ? defaultWorkerId() : text.trim());
     public static final Setting<Integer> SLOTS = Setting.integer("TRAINYARD_WORKER_SLOTS", 4, 1, 256,
             "Runs this worker executes at once; it never holds more job records than free slots.");
     public static final Setting<List<String>> TOPICS = new Setting<>("TRAINYARD_WORKER_TOPICS", "list",
             "trainyard.jobs.script,trainyard.jobs.training",
             "Comma-separated job topics this worker consumes (share group trainyard-workers).",
             WorkerSettings::topicList);
-    public static final Setting<SandboxMode> SANDBOX = new Setting<>("TRAINYARD_SANDBOX", "bwrap|none", "bwrap",
+    public static final Setting<SandboxMode> SANDBOX = new Setting<>("TRAINYARD_SANDBOX", "bwrap or none", "bwrap",
             "bwrap runs scripts in bubblewrap (no network, read-only system, private /tmp); none runs python "
                     + "directly (still with resource limits). With bwrap absent the worker refuses to start.",
             SandboxMode::parse);

@@ -1,0 +1,48 @@
+package io.trainyard.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trainyard.common.config.ConfigTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerSettingsTest {
+    @Test
+    void defaultsAreValidAndMatchTheDocumentedOnes() {
+        ConfigTable config = ConfigTable.load(WorkerSettings.ALL, Map.of());
+
+        assertThat(config.get(WorkerSettings.SLOTS)).isEqualTo(4);
+        assertThat(config.get(WorkerSettings.TOPICS)).containsExactly("trainyard.jobs.script", "trainyard.jobs.training");
+        assertThat(config.get(WorkerSettings.SANDBOX)).isEqualTo(WorkerSettings.SandboxMode.BWRAP);
+        assertThat(config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS)).isEqualTo(300);
+        assertThat(config.get(WorkerSettings.MAX_OUTPUT_BYTES)).isEqualTo(1 << 20);
+        assertThat(config.get(WorkerSettings.WORKER_ID)).contains("-");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThatThrownBy(() -> ConfigTable.load(WorkerSettings.ALL, Map.of("TRAINYARD_WORKER_TOPICS", " , ",
+                "TRAINYARD_LEASE_MS", "5000", "TRAINYARD_SANDBOX", "docker")))
+                .hasMessageContaining("TRAINYARD_WORKER_TOPICS: names no topic")
+                .hasMessageContaining("TRAINYARD_LEASE_MS: 5000 is outside 15000..60000")
+                .hasMessageContaining("TRAINYARD_SANDBOX: expected bwrap or none");
+    }
+
+    @Test
+    void theReadmeShowsThisTable() throws Exception {
+        Path readme = Path.of("..", "README.md");
+        String text = Files.readString(readme);
+
+        assertThat(text).contains(ConfigTable.markdown(WorkerSettings.ALL).lines().skip(2).toList().toArray(String[]::new));
+    }
+
+    @Test
+    void theShareGroupDeliveryLimitLeavesRoomForCrashedAttempts() {
+        assertThat(List.of(Worker.deliveryLimit(1), Worker.deliveryLimit(3), Worker.deliveryLimit(8)))
+                .containsExactly(3, 5, 10);
+    }
+}
