@@ -206,7 +206,7 @@ public final class Worker implements AutoCloseable {
                     1L << 30, config.get(WorkerSettings.MAX_OUTPUT_BYTES));
             RunEnvironment environment = new RunEnvironment(config, sandbox.sandbox(), new ProcessSupervisor(clock),
                     new ResourceFiles(Path.of(config.get(CommonSettings.DATA_DIR))),
-                    Path.of(config.get(WorkerSettings.PYTHON)), limits, workRoot, clock);
+                    Path.of(config.get(WorkerSettings.PYTHON)), limits, workRoot, clock, redis);
             JobKinds kinds = JobKinds.standard(environment);
             for (JobKind kind : extraKinds) {
                 kinds = kinds.with(kind);

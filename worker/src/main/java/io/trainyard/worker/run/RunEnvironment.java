@@ -7,10 +7,12 @@ import io.trainyard.worker.sandbox.Sandbox;
 import io.trainyard.worker.sandbox.SandboxLimits;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What every {@link JobKind} may use: the worker's configuration, the sandbox and its supervisor,
- * the resource store, the interpreter, the default limits and where runs' directories go.
+ * the resource store, the interpreter, the default limits, where runs' directories go and the
+ * worker's Redis pool (for records beside the run's own, e.g. the model a training saves).
  *
  * @param config the worker's configuration table (WorkerSettings)
  * @param python the interpreter path, valid inside the sandbox as well
@@ -19,4 +21,4 @@ import java.time.InstantSource;
  */
 public record RunEnvironment(ConfigTable config, Sandbox sandbox, ProcessSupervisor supervisor,
                              ResourceFiles resources, Path python, SandboxLimits limits, Path workRoot,
-                             InstantSource clock) {}
+                             InstantSource clock, UnifiedJedis redis) {}

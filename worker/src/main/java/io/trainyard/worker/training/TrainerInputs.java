@@ -1,6 +1,7 @@
 package io.trainyard.worker.training;
 
 import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.training.WorkflowSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.trainyard.worker.training;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trainyard.common.json.Json;
+import io.trainyard.common.training.WorkflowSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package io.trainyard.worker.training;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trainyard.common.json.Json;
+import io.trainyard.common.training.TaskProperties;
+import io.trainyard.common.training.WorkflowSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

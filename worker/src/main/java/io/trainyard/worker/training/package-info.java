@@ -1,6 +1,7 @@
 /**
- * Training workflows: the workflow resource ({@link io.trainyard.worker.training.WorkflowSpec}),
- * the training program shipped in the jar ({@link io.trainyard.worker.training.TrainerProgram}),
+ * Training workflows on the worker: the workflow resource
+ * ({@link io.trainyard.common.training.WorkflowSpec}, shared with the ingress, which validates it
+ * at upload), the training program shipped in the jar ({@link io.trainyard.worker.training.TrainerProgram}),
  * one sandboxed run of it ({@link io.trainyard.worker.training.TrainerInvocation}) and what it
  * reported ({@link io.trainyard.worker.training.TrainerReport}).
  *

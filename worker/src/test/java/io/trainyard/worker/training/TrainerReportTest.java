@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.common.json.Json;
+import io.trainyard.common.training.WorkflowSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

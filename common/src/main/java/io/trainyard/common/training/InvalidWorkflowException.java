@@ -1,4 +1,4 @@
-package io.trainyard.worker.training;
+package io.trainyard.common.training;
 
 /**
  * A workflow resource that cannot be trained as written; {@link #field()} names the culprit, so

@@ -1,4 +1,4 @@
-package io.trainyard.worker.training;
+package io.trainyard.common.training;
 
 import io.trainyard.common.json.Json;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.trainyard.worker.training;
+package io.trainyard.common.training;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.trainyard.worker.training;
+package io.trainyard.common.training;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.trainyard.worker.training;
+package io.trainyard.common.training;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
