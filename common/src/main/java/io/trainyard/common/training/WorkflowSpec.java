@@ -40,6 +40,11 @@ public record WorkflowSpec(
         long randomSeed,
         String modelName) {
 
+    /**
+     * The task record field holding the {@code testSize} an MLW request named; when present it
+     * overrides the document's for every run of the task.
+     */
+    public static final String TASK_TEST_SIZE = "testSize";
     /** The held-out fraction MLW uses when a request names none. */
     public static final double DEFAULT_TEST_SIZE = 0.2;
     public static final long DEFAULT_RANDOM_SEED = 42;
