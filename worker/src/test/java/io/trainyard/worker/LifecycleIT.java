@@ -1,8 +1,11 @@
 package io.trainyard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
+import io.trainyard.common.job.RunStatus;
+import io.trainyard.common.store.RunLedger;
 import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
@@ -44,6 +47,28 @@ class LifecycleIT {
 
             assertThat(run).containsEntry("status", "COMPLETED").containsEntry("epoch", "1").containsEntry("attempt", "1");
             assertThat(harness.output(TENANT, runId)).containsEntry("stdout", "done\n");
+        }
+    }
+
+    @Test
+    void anAttemptThatLostItsRunToANewerEpochKillsItsProcessAndWritesNothing() {
+        try (Worker worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "fenced-worker")))) {
+            String runId = Ids.next();
+            harness.publish(WorkerHarness.code(TENANT, runId, "while True:\n    pass\n", 120));
+            long pid = Long.parseLong(await().atMost(START).until(() -> harness.run(TENANT, runId).get("pID"),
+                    java.util.Objects::nonNull).toString());
+            harness.awaitStatus(TENANT, runId, "RUNNING", START);
+
+            // Another worker takes the run over: a new fencing epoch.
+            RunLedger ledger = new RunLedger(harness.redis(), 15_000);
+            long epoch = ((RunLedger.Start.Started) ledger.start(TENANT, runId, "usurper", 2,
+                    System.currentTimeMillis(), Map.of())).epoch();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            assertThat(harness.run(TENANT, runId)).containsEntry("status", "RUNNING").containsEntry("workerId", "usurper")
+                    .containsEntry("epoch", Long.toString(epoch));
+            assertThat(ledger.finish(TENANT, runId, epoch, RunStatus.COMPLETED, System.currentTimeMillis(),
+                    Map.of("message", "finished by the new owner"), Map.of())).isTrue();
         }
     }
 
