@@ -1,7 +1,7 @@
 package io.trainyard.worker;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
@@ -189,7 +189,7 @@ public final class Worker implements AutoCloseable {
                     "enable.idempotence", "true", "client.id", clientId("dlq")),
                     new ByteArraySerializer(), new ByteArraySerializer());
 
-            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            meters = ServiceMeters.create();
             meters.config().commonTags("worker", workerId);
             WorkerMetrics metrics = new WorkerMetrics(meters);
             registry = new RunRegistry();
