@@ -1,13 +1,9 @@
 package io.trainyard.ingress;
 
 import io.helidon.webserver.WebServer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.common.resource.ResourceFiles;
@@ -77,11 +73,7 @@ public final class Ingress implements AutoCloseable {
         int maxBody = config.get(IngressSettings.MAX_BODY_BYTES);
         int maxUpload = config.get(IngressSettings.MAX_UPLOAD_BYTES);
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = ServiceMeters.create();
 
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

@@ -1,7 +1,7 @@
 package io.trainyard.scheduler;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
@@ -59,7 +59,7 @@ public final class SchedulerService implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = ServiceMeters.create();
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
         KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);

@@ -35,7 +35,7 @@ public final class WorkerMetrics {
     }
 
     public void started(JobType type, long pickupLatencyMillis) {
-        Counter.builder("trainyard.worker.runs.started").tag("type", type.name()).register(registry).increment();
+        Counter.builder("trainyard.worker.runs.started").description("Runs this worker started").tag("type", type.name()).register(registry).increment();
         if (pickupLatencyMillis >= 0) {
             Timer.builder("trainyard.worker.pickup.latency").tag("type", type.name())
                     .description("From job creation to run start").publishPercentileHistogram()
@@ -44,25 +44,30 @@ public final class WorkerMetrics {
     }
 
     public void finished(JobType type, RunStatus status, long durationMillis) {
-        Counter.builder("trainyard.worker.runs.finished").tag("type", type.name()).tag("status", status.name())
+        Counter.builder("trainyard.worker.runs.finished").description("Runs this worker ended, by terminal status")
+                .tag("type", type.name()).tag("status", status.name())
                 .register(registry).increment();
         if (durationMillis >= 0) {
-            Timer.builder("trainyard.worker.run.duration").tag("type", type.name()).tag("status", status.name())
+            Timer.builder("trainyard.worker.run.duration").description("From run start to its terminal status")
+                    .tag("type", type.name()).tag("status", status.name())
                     .publishPercentileHistogram().register(registry).record(Duration.ofMillis(durationMillis));
         }
     }
 
     /** A delivery that was not run: the run had ended already (or was cancelled before it started). */
     public void skipped(JobType type, String reason) {
-        Counter.builder("trainyard.worker.runs.skipped").tag("type", type.name()).tag("reason", reason)
+        Counter.builder("trainyard.worker.runs.skipped").description("Deliveries not run: the run had ended or was cancelled")
+                .tag("type", type.name()).tag("reason", reason)
                 .register(registry).increment();
     }
 
     public void retried(JobType type) {
-        Counter.builder("trainyard.worker.retries").tag("type", type.name()).register(registry).increment();
+        Counter.builder("trainyard.worker.retries").description("Runs handed back for another attempt")
+                .tag("type", type.name()).register(registry).increment();
     }
 
     public void deadLettered(String reasonKind) {
-        Counter.builder("trainyard.worker.dlq.sends").tag("reason", reasonKind).register(registry).increment();
+        Counter.builder("trainyard.worker.dlq.sends").description("Records sent to trainyard.jobs.dlq")
+                .tag("reason", reasonKind).register(registry).increment();
     }
 }
