@@ -20,6 +20,11 @@ MIN_ROWS = 10
 
 _SNIFF_BYTES = 8192
 
+# A numeric classification target with more distinct values than this, each seen fewer than
+# _ROWS_PER_CLASS times on average, is refused as a quantity.
+_MANY_CLASSES = 20
+_ROWS_PER_CLASS = 5
+
 
 def read_dataset(path):
     """Reads a comma-separated file with a header row; anything else fails at read_data."""
@@ -154,6 +159,14 @@ def _check_classification_target(y, target):
             f"target {target!r} holds continuous values (e.g. {examples}); classification needs "
             "class labels: use problemType regression, or bin the target in preprocess")
     classes = y.unique()
+    if ptypes.is_numeric_dtype(y) and not ptypes.is_bool_dtype(y) and len(classes) > _MANY_CLASSES \
+            and len(y) < _ROWS_PER_CLASS * len(classes):
+        # Whole numbers pass the continuous check (a count, a price in dollars): so many of
+        # them, so rarely repeated, are a quantity rather than class labels.
+        raise TrainingFailure(
+            "validate",
+            f"target {target!r} holds {len(classes)} distinct numbers in {len(y)} rows, too many to be "
+            "class labels; use problemType regression, or bin the target in preprocess")
     if len(classes) < 2:
         raise TrainingFailure(
             "validate",

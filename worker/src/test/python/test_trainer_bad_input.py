@@ -49,6 +49,11 @@ class TargetTest(TrainerTestCase):
         run, _ = self.train("iris.csv", "classification", "petal length (cm)", **ONE_FAST)
         self.assertFails(run, "validate", "continuous", "use problemType regression")
 
+    def test_a_whole_number_quantity_does_not_fit_classification(self):
+        # diabetes' target is a whole number (disease progression), with 214 values in 442 rows.
+        run, _ = self.train("diabetes.csv", "classification", "target", **ONE_FAST)
+        self.assertFails(run, "validate", "214 distinct numbers in 442 rows", "use problemType regression")
+
     def test_a_text_target_does_not_fit_regression(self):
         frame = self.iris.copy()
         frame["target"] = frame["target"].map({0: "setosa", 1: "versicolor", 2: "virginica"})

@@ -8,7 +8,6 @@ import io.trainyard.worker.sandbox.SandboxLimits;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What every {@link JobKind} may use: the worker's configuration, the sandbox and its supervisor,

@@ -2,8 +2,10 @@ package io.trainyard.worker.training;
 
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.training.WorkflowSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Optional;
  * @param preprocessingScript null when the workflow has no preprocessing step
  */
 public record TrainerInputs(Path dataset, Path preprocessingScript) {
+    static final String DATASET_COPY = "dataset.csv";
+    static final String SCRIPT_COPY = "preprocess.py";
+
     public TrainerInputs {
         if (dataset == null) {
             throw new IllegalArgumentException("dataset is required");
@@ -36,6 +41,19 @@ public record TrainerInputs(Path dataset, Path preprocessingScript) {
             }
         }
         return new TrainerInputs(dataset, script);
+    }
+
+    /**
+     * The same inputs copied into {@code dir} (the run's directory): the run trains on a snapshot
+     * that a later upload cannot change under it, and that its sandbox user (who may not read
+     * the resource store) owns.
+     */
+    public TrainerInputs copyInto(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path datasetCopy = Files.copy(dataset, dir.resolve(DATASET_COPY), StandardCopyOption.REPLACE_EXISTING);
+        Path scriptCopy = preprocessingScript == null ? null
+                : Files.copy(preprocessingScript, dir.resolve(SCRIPT_COPY), StandardCopyOption.REPLACE_EXISTING);
+        return new TrainerInputs(datasetCopy, scriptCopy);
     }
 
     public Optional<Path> preprocessing() {

@@ -6,12 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
  * The training program shipped inside the worker's jar (under {@code /trainer/}, from
  * {@code src/main/python}). Python cannot run it from the jar, so the worker copies it to a
- * directory once at start-up and mounts that directory read-only into each training sandbox.
+ * directory once at start-up (readable by every user) and mounts that directory read-only into
+ * each training sandbox.
  */
 public final class TrainerProgram {
     /** The entry point; the others are its modules, imported from the same directory. */
@@ -29,6 +32,7 @@ public final class TrainerProgram {
      */
     public static Path extract(Path dir) throws IOException {
         Files.createDirectories(dir);
+        readableByAll(dir, "rwxr-xr-x");
         for (String name : FILES) {
             try (InputStream in = TrainerProgram.class.getResourceAsStream(RESOURCE_DIR + name)) {
                 if (in == null) {
@@ -37,6 +41,8 @@ public final class TrainerProgram {
                 Path partial = Files.createTempFile(dir, "." + name, ".partial");
                 try {
                     Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                    // Readable by all: a run may have a user id of its own (see RunUsers).
+                    readableByAll(partial, "rw-r--r--");
                     Files.move(partial, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE);
                 } finally {
@@ -45,6 +51,12 @@ public final class TrainerProgram {
             }
         }
         return dir;
+    }
+
+    private static void readableByAll(Path path, String permissions) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        }
     }
 
     /** {@link #extract} for start-up code that has no use for a checked exception. */
