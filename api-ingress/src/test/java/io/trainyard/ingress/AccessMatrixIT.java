@@ -37,7 +37,7 @@ class AccessMatrixIT {
         project = json(ingress.json("POST", "/service/mlw/projects", ingress.admin(), "{\"name\":\"m\"}").body()).get("id").asText();
         String base = "/service/mlw/projects/" + project + "/resources";
         script = json(ingress.upload(base, ingress.admin(), "s.py", "print(1)").body()).get("id").asText();
-        workflow = json(ingress.upload(base, ingress.admin(), "w.wf", "{}").body()).get("id").asText();
+        workflow = ingress.uploadWorkflow(project, "w.wf");
         JsonNode submitted = json(ingress.json("POST", base + "/" + script + "/execute", ingress.admin(), body()).body());
         task = submitted.get("id").asText();
         run = submitted.get("individualTasks").get(0).get("id").asText();

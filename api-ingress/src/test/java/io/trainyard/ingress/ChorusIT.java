@@ -27,8 +27,7 @@ class ChorusIT {
                 "redis://127.0.0.1:" + RealRedis.server().port(), Map.of());
         String project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
                 "{\"name\":\"Public\"}").body()).get("id").asText();
-        workfile = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",
-                ingress.admin(), "alpine_flow.wf", "{}").body()).get("id").asText();
+        workfile = ingress.uploadWorkflow(project, "alpine_flow.wf");
         script = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",
                 ingress.admin(), "s.py", "print(1)").body()).get("id").asText();
     }

@@ -44,8 +44,7 @@ class MaiascoreIT {
                 "redis://127.0.0.1:" + RealRedis.server().port(), Map.of("TRAINYARD_TOKEN_KEYS_FILE", keys.toString()));
         String project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
                 "{\"name\":\"models\"}").body()).get("id").asText();
-        workflow = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",
-                ingress.admin(), "train.wf", "{}").body()).get("id").asText();
+        workflow = ingress.uploadWorkflow(project, "train.wf");
         HttpResponse<String> login = ingress.json("POST", "/auth/local", null,
                 "{\"identifier\":\"" + ingress.tenant + "/admin\",\"password\":\"" + TestIngress.PASSWORD + "\"}");
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);

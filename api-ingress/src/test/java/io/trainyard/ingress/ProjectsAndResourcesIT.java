@@ -122,8 +122,9 @@ class ProjectsAndResourcesIT {
         String base = "/service/mlw/projects/" + project + "/resources/";
         String data = ok(ingress.upload(base.substring(0, base.length() - 1), ingress.admin(), "d.csv", "a\n1\n"))
                 .get("id").asText();
-        String flow = ok(ingress.upload(base.substring(0, base.length() - 1), ingress.admin(), "flow.wf", "{}"))
-                .get("id").asText();
+        String flow = ok(ingress.upload(base.substring(0, base.length() - 1), ingress.admin(), "flow.wf",
+                "{\"datasetResourceId\":\"" + data + "\",\"problemType\":\"classification\","
+                        + "\"targetVariable\":\"a\",\"modelName\":\"m\"}")).get("id").asText();
         String body = "{\"recurrence\":\"ONE_TIME\",\"cronExpression\":\"\",\"taskName\":\"k\"}";
         assertThat(ingress.json("POST", base + data + "/execute", ingress.admin(), body).statusCode()).isEqualTo(400);
 

@@ -118,6 +118,22 @@ final class TestIngress implements AutoCloseable {
         return send("GET", path, credentials, null, null);
     }
 
+    /** GETs raw bytes (a resource's download). */
+    HttpResponse<byte[]> bytes(String path, String credentials) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                .GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Uploads a file as multipart/form-data field "file". */
     HttpResponse<String> upload(String path, String credentials, String fileName, String content) {
         String boundary = "----trainyard" + UUID.randomUUID();
@@ -127,6 +143,28 @@ final class TestIngress implements AutoCloseable {
                 + content + "\r\n--" + boundary + "--\r\n";
         return send("POST", path, credentials, "multipart/form-data; boundary=" + boundary,
                 body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Uploads a small CSV dataset and a valid workflow document ({@code fileName}, a {@code .wf})
+     * that trains on it into {@code projectId}; returns the workflow resource's id.
+     */
+    String uploadWorkflow(String projectId, String fileName) {
+        String base = "/service/mlw/projects/" + projectId + "/resources";
+        String dataset = idOf(upload(base, admin(), "data-" + UUID.randomUUID() + ".csv", "x,label\n1,a\n2,b\n"));
+        return idOf(upload(base, admin(), fileName, "{\"datasetResourceId\":\"" + dataset + "\","
+                + "\"problemType\":\"classification\",\"targetVariable\":\"label\",\"modelName\":\"m\"}"));
+    }
+
+    private static String idOf(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return Json.MAPPER.readTree(response.body()).get("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

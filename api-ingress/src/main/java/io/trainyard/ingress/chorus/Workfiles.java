@@ -68,8 +68,8 @@ final class Workfiles {
         Map<String, String> resource = workfile.resource();
         SubmitRequest request = new SubmitRequest(principal.tenant(), DIALECT, "workfile-" + Ids.next(), JobType.WORKFLOW,
                 Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, null, resource.get("projectID"), resource.get("projectName"),
-                id, 0, "[]", Map.of("resourceName", resource.getOrDefault("name", ""), "testSize", "0.2",
-                        "createdBy", principal.user()));
+                id, 0, mlw.workflowProperties(principal.tenant(), resource),
+                Map.of("resourceName", resource.getOrDefault("name", ""), "createdBy", principal.user()));
         Submissions.Submitted submitted = submissions.submit(request);
         redis.set(latestTaskKey(principal.tenant(), id), submitted.task().get("id"));
         return new Workfile(resource, submitted.task().get("id"), List.of(submitted.run()));

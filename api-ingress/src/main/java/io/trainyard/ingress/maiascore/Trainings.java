@@ -4,6 +4,7 @@ import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.store.TaskStore;
+import io.trainyard.common.training.WorkflowSpec;
 import io.trainyard.ingress.auth.Principal;
 import io.trainyard.ingress.http.ApiException;
 import io.trainyard.ingress.mlw.Mlw;
@@ -19,9 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * maiascore trainings over Trainyard tasks: a training is a one-time WORKFLOW task whose
- * {@code uuid} names the workflow resource to train. Its id is the task id, so MLW's task
- * endpoints show the same work.
+ * maiascore trainings over Trainyard tasks: a training is a one-time WORKFLOW task of the
+ * workflow resource its {@code meta} names ({@link WorkflowReference}; else its {@code uuid}).
+ * Its id is the task id, so MLW's task endpoints show the same work; once its run finished, the
+ * training carries the run's metrics, binaryPath and version.
  */
 final class Trainings {
     static final String DIALECT = "maiascore";
@@ -39,18 +41,19 @@ final class Trainings {
     }
 
     Map<String, Object> create(Principal principal, Map<String, String> fields) {
-        String uuid = fields.get("uuid");
-        Map<String, String> resource = mlw.resource(principal.tenant(), uuid)
+        WorkflowReference reference = WorkflowReference.of(fields.get("meta"), fields.get("uuid"));
+        Map<String, String> resource = mlw.resource(principal.tenant(), reference.resourceId())
                 .filter(r -> "WORKFLOW".equals(r.get("kind")))
-                .orElseThrow(() -> ApiException.notFound("Workflow resource " + uuid));
+                .filter(r -> reference.projectId() == null || reference.projectId().equals(r.get("projectID")))
+                .orElseThrow(() -> ApiException.notFound("Workflow resource " + reference.resourceId()));
         Map<String, String> extra = new HashMap<>();
         fields.forEach((k, v) -> extra.put(k.equals("uuid") ? "trainingUuid" : k, v));
         extra.put("createdBy", principal.user());
         extra.put("resourceName", resource.getOrDefault("name", ""));
-        extra.put("testSize", "0.2");
+        reference.testSize().ifPresent(t -> extra.put(WorkflowSpec.TASK_TEST_SIZE, Double.toString(t)));
         SubmitRequest request = new SubmitRequest(principal.tenant(), DIALECT, "training-" + Ids.next(), JobType.WORKFLOW,
                 Recurrence.ONE_TIME, "", ZoneOffset.UTC, null, null, resource.get("projectID"), resource.get("projectName"),
-                resource.get("id"), 0, "[]", extra);
+                resource.get("id"), 0, mlw.workflowProperties(principal.tenant(), resource), extra);
         Submissions.Submitted submitted = submissions.submit(request);
         return TrainingView.of(submitted.task(), List.of(submitted.run()));
     }

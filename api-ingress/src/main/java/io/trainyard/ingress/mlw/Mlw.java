@@ -1,6 +1,7 @@
 package io.trainyard.ingress.mlw;
 
 import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.resource.ResourceRecords;
 import io.trainyard.common.store.TaskStore;
 import io.trainyard.ingress.auth.Guard;
 import io.trainyard.ingress.http.Bodies;
@@ -17,7 +18,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class Mlw {
     final ProjectStore projects;
-    final ResourceStore resources;
+    final ResourceRecords resources;
+    final WorkflowDocuments workflows;
     final TaskQueries tasks;
     final Submissions submissions;
     final ScheduleSink schedules;
@@ -29,7 +31,8 @@ public final class Mlw {
     public Mlw(UnifiedJedis redis, TaskStore taskStore, ResourceFiles files, Submissions submissions,
                ScheduleSink schedules, Bodies bodies, long maxUploadBytes, Guard guard, InstantSource clock) {
         this.projects = new ProjectStore(redis);
-        this.resources = new ResourceStore(redis, files);
+        this.resources = new ResourceRecords(redis, files);
+        this.workflows = new WorkflowDocuments(resources);
         this.tasks = new TaskQueries(taskStore, redis);
         this.submissions = submissions;
         this.schedules = schedules;
@@ -50,6 +53,14 @@ public final class Mlw {
                     .map(p -> p.get("name")).orElse(""));
             return withProject;
         });
+    }
+
+    /**
+     * The {@code properties} a new task of a workflow resource starts with (see
+     * {@link WorkflowDocuments#initialProperties}); every dialect's submit uses it.
+     */
+    public String workflowProperties(String tenant, Map<String, String> workflowResource) {
+        return workflows.initialProperties(tenant, workflowResource);
     }
 
     /** The MLW routes, to register under {@link MlwDialect#BASE}. */

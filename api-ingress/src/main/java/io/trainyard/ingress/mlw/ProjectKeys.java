@@ -1,14 +1,15 @@
 package io.trainyard.ingress.mlw;
 
-import io.trainyard.common.store.TenantKeys;
+import io.trainyard.common.resource.ResourceKeys;
 
 /**
- * Redis keys for MLW projects and resources, under the tenant's {@code ty:{tenant}:} prefix like
- * every other Trainyard key (see {@link TenantKeys}).
+ * Redis keys for MLW projects, under the tenant's {@code ty:{tenant}:} prefix like every other
+ * Trainyard key. The keys a worker touches too (a project, its resource index, a resource) are
+ * {@link ResourceKeys}'.
  */
 record ProjectKeys(String tenant) {
     ProjectKeys {
-        new TenantKeys(tenant); // same tenant rules as every other key
+        new ResourceKeys(tenant); // same tenant rules as every other key
     }
 
     private String prefix() {
@@ -26,15 +27,15 @@ record ProjectKeys(String tenant) {
     }
 
     String project(String projectId) {
-        return prefix() + "project:" + projectId;
+        return new ResourceKeys(tenant).project(projectId);
     }
 
     /** Sorted set of a project's resource ids, scored by upload time. */
     String projectResources(String projectId) {
-        return prefix() + "project:" + projectId + ":resources";
+        return new ResourceKeys(tenant).projectResources(projectId);
     }
 
     String resource(String resourceId) {
-        return prefix() + "resource:" + resourceId;
+        return new ResourceKeys(tenant).resource(resourceId);
     }
 }

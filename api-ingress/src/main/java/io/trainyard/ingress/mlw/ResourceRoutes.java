@@ -5,7 +5,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
+import io.trainyard.common.resource.ResourceKind;
+import io.trainyard.common.resource.ResourceRecords;
 import io.trainyard.ingress.auth.Principal;
 import io.trainyard.ingress.auth.Role;
 import io.trainyard.ingress.http.ApiException;
@@ -20,6 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +34,8 @@ import java.util.Map;
 /** {@code /projects/{projectID}/resources...}: upload, list, read, download, save, delete, run. */
 final class ResourceRoutes {
     private static final String ONE = "/projects/{projectID}/resources/{resourceID}";
+    private static final String[] MODEL_FIELDS = {ResourceRecords.VERSION, ResourceRecords.WORKFLOW_ID,
+        ResourceRecords.TASK_ID, ResourceRecords.RUN_ID};
 
     private final Mlw mlw;
 
@@ -64,13 +70,16 @@ final class ResourceRoutes {
         }
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
         InputStream body = Bodies.limited(req.content().inputStream(), mlw.maxUploadBytes);
+        String projectId = project.get("id");
         Map<String, String> stored = Multipart.file(body, contentType, "file", (fileName, partType, content) -> {
             String name = Names.check("file", baseName(fileName));
             ResourceKind kind = ResourceKind.ofFileName(name).orElseThrow(() -> ApiException.of(
                     Problem.UNSUPPORTED_TYPE, "Unsupported file type: " + name + " (supported: "
                             + ResourceKind.supported() + ")"));
-            return mlw.resources.create(principal.tenant(), project.get("id"), name, kind, partType, content,
-                    mlw.clock.millis());
+            InputStream checked = kind == ResourceKind.WORKFLOW
+                    ? new ByteArrayInputStream(checkedWorkflow(principal, projectId, content)) : content;
+            return mlw.resources.create(principal.tenant(), projectId, Ids.next(), name, kind, partType, checked,
+                    mlw.clock.millis(), Map.of()).orElseThrow(() -> ApiException.notFound("Project " + projectId));
         });
         Responses.ok(res, view(stored));
     }
@@ -121,8 +130,12 @@ final class ResourceRoutes {
         Map<String, String> resource = resource(req, principal, project);
         JsonNode body = Bodies.jsonObject(req, mlw.maxUploadBytes);
         String content = JsonFields.optionalString(body, "content").orElseThrow(() -> ApiException.missing("content"));
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        if (ResourceKind.WORKFLOW.name().equals(resource.get(ResourceRecords.KIND))) {
+            mlw.workflows.check(principal.tenant(), project.get("id"), bytes);
+        }
         long size = mlw.resources.save(principal.tenant(), project.get("id"), resource.get("id"),
-                new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), mlw.clock.millis());
+                new ByteArrayInputStream(bytes), mlw.clock.millis());
         Map<String, String> saved = new LinkedHashMap<>(resource);
         saved.put("size", Long.toString(size));
         saved.put("updatedAt", Long.toString(mlw.clock.millis()));
@@ -139,9 +152,24 @@ final class ResourceRoutes {
             throw ApiException.invalid("resourceID", "resource " + resource.get("id") + " is "
                     + resource.get("kind") + "; this endpoint runs " + needed + " resources");
         }
+        if (type == JobType.WORKFLOW) {
+            request = request.withProperties(mlw.workflowProperties(principal.tenant(), resource));
+        }
         Submissions.Submitted submitted = mlw.submissions.submit(request);
         List<Map<String, String>> runs = submitted.run() == null ? List.of() : List.of(submitted.run());
         Responses.ok(res, TaskView.task(submitted.task(), runs));
+    }
+
+    /** A workflow document read whole (uploads are bounded) and checked before anything is stored. */
+    private byte[] checkedWorkflow(Principal principal, String projectId, InputStream content) {
+        byte[] bytes;
+        try {
+            bytes = content.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        mlw.workflows.check(principal.tenant(), projectId, bytes);
+        return bytes;
     }
 
     private static String baseName(String fileName) {
@@ -160,6 +188,12 @@ final class ResourceRoutes {
         view.put("createdAt", MlwTime.format(resource.get("createdAt")));
         view.put("updatedAt", MlwTime.format(resource.get("updatedAt")));
         view.put("sortTime", Long.parseLong(resource.getOrDefault("sortTime", "0")));
+        // A model a training saved: its version and what trained it.
+        for (String field : MODEL_FIELDS) {
+            if (resource.containsKey(field)) {
+                view.put(field, resource.get(field));
+            }
+        }
         return view;
     }
 }

@@ -5,6 +5,7 @@ import io.trainyard.common.job.JobType;
 import io.trainyard.common.schedule.ScheduleRequest;
 import io.trainyard.common.schedule.ScheduleRuleException;
 import io.trainyard.common.schedule.ScheduleTiming;
+import io.trainyard.common.training.WorkflowSpec;
 import io.trainyard.ingress.auth.Principal;
 import io.trainyard.ingress.http.ApiException;
 import io.trainyard.ingress.http.JsonFields;
@@ -26,7 +27,6 @@ import java.util.Map;
  */
 final class SubmitBody {
     static final long MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
-    static final double DEFAULT_TEST_SIZE = 0.2;
 
     private SubmitBody() {}
 
@@ -60,11 +60,12 @@ final class SubmitBody {
             extra.put("endDate", endDate.strip());
         }
         if (type == JobType.WORKFLOW) {
-            double testSize = JsonFields.optionalNumber(body, "testSize").orElse(DEFAULT_TEST_SIZE);
-            if (!(testSize > 0 && testSize < 1)) {
+            // Kept on the task only when named: it then overrides the workflow document's for every run.
+            var testSize = JsonFields.optionalNumber(body, "testSize");
+            if (testSize.isPresent() && !(testSize.get() > 0 && testSize.get() < 1)) {
                 throw ApiException.invalid("testSize", "must be a fraction between 0 and 1 (exclusive)");
             }
-            extra.put("testSize", Double.toString(testSize));
+            testSize.ifPresent(value -> extra.put(WorkflowSpec.TASK_TEST_SIZE, Double.toString(value)));
         }
         return new SubmitRequest(principal.tenant(), "mlw", name, type, recurrence, cron, zone, start, schedule,
                 project.get("id"), project.get("name"), resource.get("id"), timeout, "[]", extra);

@@ -11,7 +11,11 @@ import java.util.Map;
 
 /** Renders tasks and runs in MLW's shape (seeds 000 and 001). */
 final class TaskView {
-    private static final String[] TRAINING_FIELDS = {"accuracy", "precision", "mae", "rmse", "binaryPath", "version"};
+    private static final String[] TRAINING_NUMBERS = {"accuracy", "precision", "mae", "rmse", "testSize"};
+    private static final String[] TRAINING_TEXTS = {"binaryPath", "version", "bestModel", "scoring", "modelName",
+        "modelResourceID"};
+    /** Run fields holding JSON, rendered as JSON rather than strings. */
+    private static final String[] TRAINING_JSON_FIELDS = {"dataSize", "properties"};
 
     private TaskView() {}
 
@@ -26,16 +30,19 @@ final class TaskView {
         view.put("projectID", task.getOrDefault("projectID", ""));
         view.put("projectName", task.getOrDefault("projectName", ""));
         view.put("resourceID", task.getOrDefault("resourceID", ""));
+        Map<String, String> trained = latestWith(runs, "properties");
         if ("WORKFLOW".equals(task.get("type"))) {
             view.put("workflowName", task.getOrDefault("resourceName", ""));
-            view.put("testSize", number(task.get("testSize")));
+            // The request's testSize when it named one, else what the latest run used (the document's).
+            view.put("testSize", number(task.getOrDefault("testSize", latestWith(runs, "testSize").get("testSize"))));
         }
         String[] start = start(task);
         view.put("startDate", start[0]);
         view.put("startTimeH", start[1]);
         view.put("startTimeM", start[2]);
         view.put("timeZone", task.getOrDefault("timeZone", "UTC"));
-        view.put("properties", json(task.get("properties")));
+        // A run that read the data knows dataSize too: the latest such run's properties win.
+        view.put("properties", json(trained.getOrDefault("properties", task.get("properties"))));
         view.put("cronExpression", task.getOrDefault("cronExpression", ""));
         view.put("status", TaskStatus.of(task, runs));
         view.put("recurrence", task.get("recurrence"));
@@ -63,9 +70,19 @@ final class TaskView {
         }
         if ("WORKFLOW".equals(run.get("type"))) {
             view.put("listOfModelAccuracy", json(run.getOrDefault("listOfModelAccuracy", "[]")));
-            for (String field : TRAINING_FIELDS) {
+            for (String field : TRAINING_NUMBERS) {
+                if (run.containsKey(field)) {
+                    view.put(field, number(run.get(field)));
+                }
+            }
+            for (String field : TRAINING_TEXTS) {
                 if (run.containsKey(field)) {
                     view.put(field, run.get(field));
+                }
+            }
+            for (String field : TRAINING_JSON_FIELDS) {
+                if (run.containsKey(field)) {
+                    view.put(field, json(run.get(field)));
                 }
             }
         }
@@ -78,6 +95,16 @@ final class TaskView {
         view.put("stdout", output.getOrDefault("stdout", ""));
         view.put("stderr", output.getOrDefault("stderr", ""));
         return view;
+    }
+
+    /** The latest run that has {@code field}, or an empty map. */
+    private static Map<String, String> latestWith(List<Map<String, String>> runs, String field) {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            if (runs.get(i).containsKey(field)) {
+                return runs.get(i);
+            }
+        }
+        return Map.of();
     }
 
     private static String[] start(Map<String, String> task) {

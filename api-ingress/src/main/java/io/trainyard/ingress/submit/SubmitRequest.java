@@ -38,4 +38,10 @@ public record SubmitRequest(
         }
         extra = Map.copyOf(extra);
     }
+
+    /** The same request with the task's {@code properties} (a JSON array) set, e.g. a workflow's. */
+    public SubmitRequest withProperties(String json) {
+        return new SubmitRequest(tenant, dialect, name, type, recurrence, cronExpression, timeZone, startDate, schedule,
+                projectId, projectName, resourceId, timeoutSeconds, json, extra);
+    }
 }
