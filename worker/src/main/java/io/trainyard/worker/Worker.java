@@ -1,12 +1,15 @@
 package io.trainyard.worker;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.OpsServer;
+import io.trainyard.common.ops.ReadinessChecks;
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.store.RunLedger;
 import io.trainyard.worker.metrics.WorkerMetrics;
@@ -31,11 +34,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,6 +64,8 @@ public final class Worker implements AutoCloseable {
     private final ConfigTable config;
     private final JedisPooled redis;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final AdminClient admin;
+    private final List<KafkaClientMetrics> kafkaMeters;
     private final RunRegistry registry;
     private final ShareGroupPoller poller;
     private final CancelListener cancels;
@@ -73,6 +79,8 @@ public final class Worker implements AutoCloseable {
         this.config = b.config;
         this.redis = b.redis;
         this.producer = b.producer;
+        this.admin = b.admin;
+        this.kafkaMeters = b.kafkaMeters;
         this.registry = b.registry;
         this.poller = b.poller;
         this.cancels = b.cancels;
@@ -134,7 +142,9 @@ public final class Worker implements AutoCloseable {
         poller.drain(grace, () -> registry.stopAll(StopReason.SHUTDOWN));
         poller.close();
         cancels.close();
+        kafkaMeters.forEach(KafkaClientMetrics::close);
         producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(2));
         redis.close();
         ops.close();
         deleteTree(workRoot);
@@ -158,6 +168,8 @@ public final class Worker implements AutoCloseable {
         final String workerId;
         JedisPooled redis;
         KafkaProducer<byte[], byte[]> producer;
+        AdminClient admin;
+        final List<KafkaClientMetrics> kafkaMeters = new ArrayList<>();
         RunRegistry registry;
         ShareGroupPoller poller;
         CancelListener cancels;
@@ -177,10 +189,13 @@ public final class Worker implements AutoCloseable {
             int maxAttempts = config.get(WorkerSettings.MAX_ATTEMPTS);
             InstantSource clock = InstantSource.system();
 
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
-                KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
-            }
+            meters = ServiceMeters.create();
+            meters.config().commonTags("worker", workerId);
+            // Kept open: it also answers the readiness check.
+            admin = AdminClient.create(Map.of("bootstrap.servers", bootstrap, "client.id", clientId("admin")));
+            kafkaMeters.add(KafkaClientMeters.bind(meters, admin));
+            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+            KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
             GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
             pool.setMaxTotal(2 * slots + 4);
             redis = new JedisPooled(pool, URI.create(config.get(CommonSettings.REDIS_URI)));
@@ -188,9 +203,7 @@ public final class Worker implements AutoCloseable {
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                     "enable.idempotence", "true", "client.id", clientId("dlq")),
                     new ByteArraySerializer(), new ByteArraySerializer());
-
-            meters = ServiceMeters.create();
-            meters.config().commonTags("worker", workerId);
+            kafkaMeters.add(KafkaClientMeters.bind(meters, producer));
             WorkerMetrics metrics = new WorkerMetrics(meters);
             registry = new RunRegistry();
             try {
@@ -223,7 +236,8 @@ public final class Worker implements AutoCloseable {
                     slots, handler, clock, leaseMs).start();
             metrics.slots(poller::busySlots, slots);
             ops = OpsServer.start(config.get(WorkerSettings.OPS_PORT), meters,
-                    () -> poller.taking() && cancels.subscribed());
+                    ReadinessChecks.dependencies(admin, redis, clock)
+                            .with("worker", () -> poller.taking() && cancels.subscribed()));
         }
 
         private ShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, int lane) {
@@ -242,7 +256,8 @@ public final class Worker implements AutoCloseable {
         }
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {poller, cancels, ops, producer, redis}) {
+            kafkaMeters.forEach(KafkaClientMetrics::close);
+            for (AutoCloseable c : new AutoCloseable[] {poller, cancels, ops, producer, admin, redis}) {
                 if (c != null) {
                     try {
                         c.close();

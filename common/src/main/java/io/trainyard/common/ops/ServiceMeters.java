@@ -12,8 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The Prometheus registry every service starts from: JVM memory, GC, threads, class loading,
- * process CPU and uptime. Kept in one place so every service's /metrics passes
- * {@code promtool check metrics}.
+ * process CPU and uptime, and the conventions for Kafka client metrics ({@link KafkaClientMeters}).
+ * Kept in one place so every service's /metrics passes {@code promtool check metrics}.
  */
 public final class ServiceMeters {
     private ServiceMeters() {}
@@ -25,6 +25,7 @@ public final class ServiceMeters {
         // system.cpu.count is a gauge ending in _count (read the cores from the node instead).
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
+        KafkaClientMeters.conventions().forEach(registry.config()::meterFilter);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
