@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +176,29 @@ class TrainingEndToEndIT {
         JsonNode models = ok(fixture.ingress.get(TrainingFixture.resources(project), fixture.ingress.reader()))
                 .get("MODEL");
         assertThat(models.findValuesAsText("name")).containsExactly("flowModel-v1.joblib", "flowModel-v2.joblib");
+    }
+
+    @Test
+    void scriptAndTrainingPoolsEachTakeOnlyTheirOwnTopic() throws Exception {
+        String project = fixture.project("pools");
+        String script = fixture.upload(project, "hello.py", "print('hello from the script pool')\n");
+        String iris = fixture.upload(project, "iris.csv", fixture.irisCsv);
+        String workflow = fixture.upload(project, "pools.wf", TrainingFixture.workflow(iris, null, "classification",
+                "target", List.of("knn"), "poolModel"));
+        String scriptPool = "script-pool-" + fixture.ingress.tenant;
+        try (Worker scripts = fixture.pool(scriptPool, "trainyard.jobs.script")) {
+            JsonNode training = fixture.submit(project, workflow, "pools-training", "");
+            JsonNode scripted = ok(fixture.ingress.json("POST", TrainingFixture.resources(project) + "/" + script
+                    + "/execute", fixture.ingress.admin(),
+                    "{\"recurrence\":\"ONE_TIME\",\"cronExpression\":\"\",\"taskName\":\"pools-script\"}"));
+
+            JsonNode trained = fixture.awaitRun(training.get("id").asText());
+            JsonNode ran = fixture.awaitRun(scripted.get("id").asText());
+            assertThat(trained.get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(ran.get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(fixture.workerOf(trained.get("id").asText())).isEqualTo(fixture.worker.workerId());
+            assertThat(fixture.workerOf(ran.get("id").asText())).isEqualTo(scriptPool);
+        }
     }
 
     static void assertProperties(JsonNode properties, String target, String problemType, List<String> dataSize,

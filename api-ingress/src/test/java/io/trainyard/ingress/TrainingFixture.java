@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.json.Json;
+import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
 import io.trainyard.worker.Worker;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * An ingress and a training pool (a worker consuming only {@code trainyard.jobs.training}, in
@@ -54,22 +56,34 @@ final class TrainingFixture implements AutoCloseable {
 
         Path keys = scratch.resolve("token-keys.json");
         Files.writeString(keys, new JWKSet(new OctetSequenceKeyGenerator(256).keyID("k1").generate()).toString(false));
-        String redisUri = "redis://127.0.0.1:" + RealRedis.server().port();
-        ingress = TestIngress.start(RealKafka.broker().bootstrapServers(), redisUri,
+        ingress = TestIngress.start(RealKafka.broker().bootstrapServers(),
+                "redis://127.0.0.1:" + RealRedis.server().port(),
                 Map.of("TRAINYARD_TOKEN_KEYS_FILE", keys.toString()));
-        worker = Worker.start(ConfigTable.load(WorkerSettings.ALL, Map.of(
-                "TRAINYARD_KAFKA_BOOTSTRAP", RealKafka.broker().bootstrapServers(),
-                "TRAINYARD_REDIS_URI", redisUri,
-                "TRAINYARD_DATA_DIR", ingress.dataDir.toString(),
-                "TRAINYARD_WORKER_ID", "training-pool-" + ingress.tenant,
-                "TRAINYARD_WORKER_TOPICS", "trainyard.jobs.training",
-                "TRAINYARD_WORKER_SLOTS", "2",
-                "TRAINYARD_OPS_PORT", "0",
-                "TRAINYARD_SANDBOX", "bwrap")));
+        worker = pool("training-pool-" + ingress.tenant, "trainyard.jobs.training");
         HttpResponse<String> login = ingress.json("POST", "/auth/local", null,
                 "{\"identifier\":\"" + ingress.tenant + "/admin\",\"password\":\"" + TestIngress.PASSWORD + "\"}");
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         token = "Bearer " + tree(login).get("jwt").asText();
+    }
+
+    /** A worker of this ingress's data directory taking only {@code topics}, two slots, in bubblewrap. */
+    Worker pool(String workerId, String topics) {
+        return Worker.start(ConfigTable.load(WorkerSettings.ALL, Map.of(
+                "TRAINYARD_KAFKA_BOOTSTRAP", RealKafka.broker().bootstrapServers(),
+                "TRAINYARD_REDIS_URI", "redis://127.0.0.1:" + RealRedis.server().port(),
+                "TRAINYARD_DATA_DIR", ingress.dataDir.toString(),
+                "TRAINYARD_WORKER_ID", workerId,
+                "TRAINYARD_WORKER_TOPICS", topics,
+                "TRAINYARD_WORKER_SLOTS", "2",
+                "TRAINYARD_OPS_PORT", "0",
+                "TRAINYARD_SANDBOX", "bwrap")));
+    }
+
+    /** The worker that ran a run (kept in its record, not shown by MLW's view). */
+    String workerOf(String runId) {
+        try (JedisPooled redis = RealRedis.client()) {
+            return redis.hget(new TenantKeys(ingress.tenant).run(runId), "workerId");
+        }
     }
 
     static TrainingFixture start() throws Exception {
