@@ -138,6 +138,20 @@ class TrainingFailuresIT {
                 .get("MODEL")).isEmpty();
     }
 
+    @Test
+    void aTrainingPastItsTimeLimitEndsTimedOutNamingItsStage() throws Exception {
+        String project = fixture.project("timeout");
+        String workflow = slowWorkflow(project);
+
+        JsonNode task = fixture.submit(project, workflow, "too-slow", ",\"timeoutSeconds\":8");
+        JsonNode run = fixture.awaitRun(task.get("id").asText());
+
+        assertThat(run.get("status").asText()).isEqualTo("TIMED_OUT");
+        assertThat(run.get("message").asText()).isEqualTo("Timed out after 8 s at preprocess");
+        assertThat(ok(fixture.ingress.get(TrainingFixture.resources(project), fixture.ingress.reader()))
+                .get("MODEL")).isEmpty();
+    }
+
     /** A workflow whose preprocessing sleeps for two minutes: it is surely running when stopped. */
     private String slowWorkflow(String project) throws Exception {
         String iris = fixture.upload(project, "iris.csv", fixture.irisCsv);
