@@ -1,8 +1,10 @@
 package io.trainyard.ingress;
 
 import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
@@ -38,7 +40,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import redis.clients.jedis.JedisPooled;
 
@@ -76,10 +78,12 @@ public final class Ingress implements AutoCloseable {
         PrometheusMeterRegistry registry = ServiceMeters.create();
 
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-ingress-admin"));
+        KafkaClientMetrics adminMeters = KafkaClientMeters.bind(registry, admin);
         TopicProvisioner topics = TopicProvisioner.start(admin, KafkaSetup.Layout.local());
         KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout, registry);
+        KafkaClientMetrics publisherMeters = KafkaClientMeters.bind(registry, publisher.producer());
 
         TaskStore taskStore = new TaskStore(redis);
         SchedulePublisher schedulePublisher = new SchedulePublisher(publisher.producer(), Duration.ofMillis(publishTimeout));
@@ -119,7 +123,7 @@ public final class Ingress implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new Ingress(server, routes, List.of(topics, publisher,
+        return new Ingress(server, routes, List.of(topics, publisherMeters, publisher, adminMeters,
                 () -> admin.close(Duration.ofSeconds(2)), redis, registry::close));
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.trainyard.scheduler.canary.CanaryOutcome;
 import io.trainyard.scheduler.fire.FireOutcome;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -14,8 +15,9 @@ import java.util.function.Supplier;
  * The scheduler's meters. In Prometheus: {@code trainyard_scheduler_schedules_owned},
  * {@code trainyard_scheduler_partitions_owned}, {@code trainyard_scheduler_fires_total{outcome}},
  * {@code trainyard_scheduler_fires_missed_total}, {@code trainyard_scheduler_fires_skipped_total},
- * {@code trainyard_scheduler_fire_lateness_seconds} (histogram) and
- * {@code trainyard_scheduler_records_invalid_total}.
+ * {@code trainyard_scheduler_fire_lateness_seconds} (histogram),
+ * {@code trainyard_scheduler_records_invalid_total} and
+ * {@code trainyard_scheduler_canaries_total{outcome=published|taken|failed}}.
  */
 public final class SchedulerMetrics {
     private final MeterRegistry registry;
@@ -24,6 +26,7 @@ public final class SchedulerMetrics {
     private final Counter skipped;
     private final Counter invalid;
     private final Timer lateness;
+    private final Map<CanaryOutcome, Counter> canaries = new EnumMap<>(CanaryOutcome.class);
 
     public SchedulerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +47,12 @@ public final class SchedulerMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+        for (CanaryOutcome outcome : CanaryOutcome.values()) {
+            canaries.put(outcome, Counter.builder("trainyard.scheduler.canaries")
+                    .description("Canary intervals, by outcome: this instance published the no-op job, another "
+                            + "instance had the interval, or the job could not be queued")
+                    .tag("outcome", outcome.tag()).register(registry));
+        }
     }
 
     /** Registers the ownership gauges; read on each scrape. */
@@ -75,5 +84,9 @@ public final class SchedulerMetrics {
 
     public void invalidRecord() {
         invalid.increment();
+    }
+
+    public void canary(CanaryOutcome outcome) {
+        canaries.get(outcome).increment();
     }
 }

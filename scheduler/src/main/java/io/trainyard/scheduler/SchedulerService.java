@@ -1,12 +1,16 @@
 package io.trainyard.scheduler;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.OpsServer;
+import io.trainyard.common.ops.ReadinessChecks;
+import io.trainyard.scheduler.canary.Canary;
 import io.trainyard.scheduler.fire.FireLedger;
 import io.trainyard.scheduler.fire.FirePlanner;
 import io.trainyard.scheduler.fire.QueuedRunLauncher;
@@ -17,8 +21,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -35,16 +41,23 @@ import redis.clients.jedis.JedisPooled;
 public final class SchedulerService implements AutoCloseable {
     private final String instanceId;
     private final JedisPooled redis;
+    private final AdminClient admin;
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduleConsumer consumer;
+    private final List<KafkaClientMetrics> kafkaMeters;
+    private final Canary canary;
     private final OpsServer ops;
 
-    private SchedulerService(String instanceId, JedisPooled redis, KafkaProducer<String, byte[]> producer,
-                             ScheduleConsumer consumer, OpsServer ops) {
+    private SchedulerService(String instanceId, JedisPooled redis, AdminClient admin,
+                             KafkaProducer<String, byte[]> producer, ScheduleConsumer consumer,
+                             List<KafkaClientMetrics> kafkaMeters, Canary canary, OpsServer ops) {
         this.instanceId = instanceId;
         this.redis = redis;
+        this.admin = admin;
         this.producer = producer;
         this.consumer = consumer;
+        this.kafkaMeters = kafkaMeters;
+        this.canary = canary;
         this.ops = ops;
     }
 
@@ -56,27 +69,43 @@ public final class SchedulerService implements AutoCloseable {
         String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
         String instanceId = instanceId(config.get(SchedulerSettings.INSTANCE_ID));
         Duration publishTimeout = Duration.ofMillis(config.get(SchedulerSettings.PUBLISH_TIMEOUT_MS));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
-        }
         PrometheusMeterRegistry registry = ServiceMeters.create();
+        // Kept open: it also answers the readiness check.
+        AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId + "-admin"));
+        try {
+            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+        } catch (RuntimeException e) {
+            admin.close(Duration.ofSeconds(2));
+            throw e;
+        }
+        List<KafkaClientMetrics> kafkaMeters = new ArrayList<>();
+        kafkaMeters.add(KafkaClientMeters.bind(registry, admin));
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
         KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);
+        kafkaMeters.add(KafkaClientMeters.bind(registry, producer));
         FireLedger ledger = new FireLedger(redis);
         FirePlanner planner = new FirePlanner(ledger,
                 Duration.ofMillis(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)), metrics);
         QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,
                 publishTimeout);
         Duration holdRecheck = Duration.ofMillis(config.get(SchedulerSettings.HOLD_RECHECK_MS));
-        ScheduleConsumer consumer = new ScheduleConsumer(
-                consumer(bootstrap, instanceId, config.get(SchedulerSettings.SESSION_TIMEOUT_MS)),
+        KafkaConsumer<String, byte[]> kafkaConsumer = consumer(bootstrap, instanceId,
+                config.get(SchedulerSettings.SESSION_TIMEOUT_MS));
+        kafkaMeters.add(KafkaClientMeters.bind(registry, kafkaConsumer));
+        ScheduleConsumer consumer = new ScheduleConsumer(kafkaConsumer,
                 partition -> new PartitionTimer(partition, launcher, planner, clock, holdRecheck),
                 metrics::invalidRecord, onFatal);
         metrics.ownership(consumer::schedulesOwned, consumer::partitionsOwned);
         consumer.start();
-        OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry, consumer::ready);
-        return new SchedulerService(instanceId, redis, producer, consumer, ops);
+        long canaryMillis = config.get(SchedulerSettings.CANARY_INTERVAL_MS);
+        // Canary intervals are wall-clock time, like the workers' pickup latency they feed.
+        Canary canary = canaryMillis == 0 ? null : new Canary(redis, producer, InstantSource.system(),
+                Duration.ofMillis(canaryMillis), publishTimeout, metrics, instanceId).start();
+        OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry,
+                ReadinessChecks.dependencies(admin, redis, InstantSource.system()).with("schedules", consumer::ready));
+        return new SchedulerService(instanceId, redis, admin, producer, consumer, kafkaMeters, canary, ops);
     }
 
     public String instanceId() {
@@ -146,8 +175,13 @@ public final class SchedulerService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (canary != null) {
+            canary.close();
+        }
         consumer.close();
+        kafkaMeters.forEach(KafkaClientMetrics::close);
         producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(2));
         redis.close();
         ops.close();
     }

@@ -23,9 +23,14 @@ public final class SchedulerSettings {
     public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_SCHEDULER_PUBLISH_TIMEOUT_MS",
             15_000, 1_000, 300_000,
             "How long a fire's job may wait for Kafka's acknowledgement before its run is marked FAILED.");
+    public static final Setting<Long> CANARY_INTERVAL_MS = Setting.millis("TRAINYARD_CANARY_INTERVAL_MS", 0, 0,
+            3_600_000, "Every this often the cluster queues a NOOP job of tenant `trainyard-canary` (one per interval, "
+                    + "whatever the number of instances), so pickup latency and liveness are measured even when "
+                    + "idle; 0 turns the canary off.");
 
     public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI,
-            INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS);
+            INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS,
+            CANARY_INTERVAL_MS);
 
     private SchedulerSettings() {}
 }

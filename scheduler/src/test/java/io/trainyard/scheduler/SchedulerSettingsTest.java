@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 class SchedulerSettingsTest {
 
     @Test
-    void theReadmeTableIsTheSettingsTable() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        assertThat(readme).contains(ConfigTable.markdown(SchedulerSettings.ALL));
+    void theReadmeTablesAreTheSettingsTable() throws Exception {
+        String table = ConfigTable.markdown(SchedulerSettings.ALL);
+        assertThat(Files.readString(Path.of("README.md"))).contains(table);
+        assertThat(Files.readString(Path.of("..", "README.md"))).as("the project README").contains(table);
     }
 
     @Test
     void defaultsLoadAndABadValueNamesItsKey() {
         ConfigTable config = ConfigTable.load(SchedulerSettings.ALL, Map.of());
         assertThat(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)).isEqualTo(300_000L);
+        assertThat(config.get(SchedulerSettings.CANARY_INTERVAL_MS)).as("the canary is off by default").isZero();
         assertThatThrownBy(() -> ConfigTable.load(SchedulerSettings.ALL,
                 Map.of(SchedulerSettings.SESSION_TIMEOUT_MS.env(), "100")))
                 .hasMessageContaining("TRAINYARD_SCHEDULER_SESSION_TIMEOUT_MS");

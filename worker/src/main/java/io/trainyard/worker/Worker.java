@@ -1,5 +1,6 @@
 package io.trainyard.worker;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.common.ops.ServiceMeters;
@@ -189,8 +190,7 @@ public final class Worker implements AutoCloseable {
             int maxAttempts = config.get(WorkerSettings.MAX_ATTEMPTS);
             InstantSource clock = InstantSource.system();
 
-            meters = ServiceMeters.create();
-            meters.config().commonTags("worker", workerId);
+            meters = ServiceMeters.create(Tags.of("worker", workerId));
             // Kept open: it also answers the readiness check.
             admin = AdminClient.create(Map.of("bootstrap.servers", bootstrap, "client.id", clientId("admin")));
             kafkaMeters.add(KafkaClientMeters.bind(meters, admin));

@@ -3,6 +3,7 @@ package io.trainyard.ingress.submit;
 import io.trainyard.common.Ids;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.EventLine;
 import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.schedule.ScheduleRuleException;
@@ -70,6 +71,9 @@ public final class Submissions {
                     + "task name is free again; try again shortly", 5, e);
         }
         metrics.outcome(request, "accepted");
+        LOG.info("{}", EventLine.of("submitted").with("task", taskId).with("run", runId).with("tenant", request.tenant())
+                .with("attempt", runId == null ? null : 1).with("type", request.type())
+                .with("dialect", request.dialect()).with("recurrence", request.recurrence()));
         return new Submitted(task, run);
     }
 

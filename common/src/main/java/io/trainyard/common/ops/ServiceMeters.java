@@ -1,5 +1,6 @@
 package io.trainyard.common.ops;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,7 +20,13 @@ public final class ServiceMeters {
     private ServiceMeters() {}
 
     public static PrometheusMeterRegistry create() {
+        return create(Tags.empty());
+    }
+
+    /** A registry whose every meter carries {@code commonTags} (set before any meter exists). */
+    public static PrometheusMeterRegistry create(Tags commonTags) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(commonTags);
         // Two of Micrometer's names break Prometheus conventions: process.cpu.time is in
         // nanoseconds (process_cpu_time_ns_total; process_cpu_usage carries the same signal) and
         // system.cpu.count is a gauge ending in _count (read the cores from the node instead).

@@ -5,6 +5,7 @@ import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.job.RunStatus;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.EventLine;
 import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.scheduler.SchedulerMetrics;
@@ -61,6 +62,7 @@ public final class QueuedRunLauncher implements FireLauncher {
         FireOutcome[] outcomes = new FireOutcome[batch.size()];
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
         List<String> runIds = new ArrayList<>(batch.size());
+        long[] claimedAt = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             sent.add(null);
             runIds.add(null);
@@ -86,16 +88,27 @@ public final class QueuedRunLauncher implements FireLauncher {
             if (claim.kind() == FireLedger.Claim.Kind.CREATED) {
                 metrics.lateness(Duration.between(due.fireTime(), now));
                 runIds.set(i, runId);
+                claimedAt[i] = now.toEpochMilli();
                 sent.set(i, send(due, runId, now));
             }
         }
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] == null) {
                 outcomes[i] = awaitAck(batch.get(i), runIds.get(i), sent.get(i));
+                LOG.info("{}", fired(batch.get(i), runIds.get(i), claimedAt[i], outcomes[i]));
             }
             metrics.fire(outcomes[i]);
         }
         return Arrays.asList(outcomes);
+    }
+
+    /** The log event of a fire that created a run: one line, key=value. */
+    private EventLine fired(Due due, String runId, long claimedAt, FireOutcome outcome) {
+        ScheduleDefinition schedule = due.schedule();
+        return EventLine.of("fired").with("task", schedule.taskId()).with("run", runId)
+                .with("tenant", schedule.tenant()).with("attempt", 1).with("type", schedule.run().type())
+                .with("scheduler", instanceId).with("fire_time", due.fireTime())
+                .with("lateness_ms", claimedAt - due.fireTime().toEpochMilli()).with("outcome", outcome.tag());
     }
 
     private Future<RecordMetadata> send(Due due, String runId, Instant now) {
