@@ -1,0 +1,101 @@
+package io.trainyard.bench;
+
+import io.trainyard.common.local.FreePort;
+import io.trainyard.common.local.KafkaBroker;
+import io.trainyard.common.local.RedisServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The benchmark's own infrastructure: a Kafka broker (KRaft) and a redis-server (AOF, as every
+ * deployment runs it) on free ports, with their data in a temporary directory that is never
+ * the developer's {@code .trainyard}.
+ */
+final class BenchCluster implements AutoCloseable {
+    final Path dir;
+    final KafkaBroker kafka;
+    final RedisServer redis;
+    final JedisPooled jedis;
+    final Admin admin;
+
+    private BenchCluster(Path dir, KafkaBroker kafka, RedisServer redis) {
+        this.dir = dir;
+        this.kafka = kafka;
+        this.redis = redis;
+        this.jedis = new JedisPooled(URI.create(redis.uri()));
+        this.admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    static BenchCluster start(Path dir) {
+        RedisServer redis = RedisServer.start(dir.resolve("redis"), FreePort.pick());
+        KafkaBroker kafka;
+        try {
+            kafka = KafkaBroker.start(dir.resolve("kafka"), FreePort.pick(), FreePort.pick());
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        return new BenchCluster(dir, kafka, redis);
+    }
+
+    String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    String redisUri() {
+        return redis.uri();
+    }
+
+    /** The settings every service reads, pointing at this cluster. */
+    Map<String, String> serviceEnv() {
+        return Map.of("TRAINYARD_KAFKA_BOOTSTRAP", bootstrap(), "TRAINYARD_REDIS_URI", redisUri(),
+                "TRAINYARD_DATA_DIR", dir.resolve("data").toString());
+    }
+
+    void createTopic(String name, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        }
+    }
+
+    long brokerRss() {
+        return ProcessMemory.childPid("kafka.Kafka").map(ProcessMemory::rssBytes).orElse(-1L);
+    }
+
+    long redisRss() {
+        return ProcessMemory.childPid("redis-server").map(ProcessMemory::rssBytes).orElse(-1L);
+    }
+
+    /** Redis's own count of bytes in use ({@code INFO memory used_memory}). */
+    long redisUsedMemory() {
+        for (String line : jedis.info("memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        jedis.close();
+        kafka.close();
+        redis.close();
+    }
+}

@@ -1,0 +1,146 @@
+package io.trainyard.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What one benchmark run measures and at what size. Built from the command line of
+ * {@code ./trainyard bench [workload...] [--quick] [--jobs N] ...}; {@code --quick} swaps every
+ * default for a small one (a minute or two in all), explicit flags still win.
+ */
+record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int workers, int slots,
+                    int pickupRate, int pickupSeconds, int httpConnections, int httpSeconds, int httpRate,
+                    int schedules, int scheduleRounds, List<Integer> scaleCounts, int scalePartitions,
+                    int scaleSlots, int sleepMillis, int scaleSeconds, Path root, Path out) {
+
+    /** The workloads, in the order a run executes them. */
+    enum Workload {
+        QUEUE, PICKUP, BULLMQ, HTTP, SCHEDULER, SCALEOUT;
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final String USAGE = """
+            usage: ./trainyard bench [queue] [pickup] [bullmq] [http] [scheduler] [scaleout] [options]
+              (no workload named: all of them)
+              --quick              small sizes everywhere (explicit options still apply)
+              --jobs N             no-op jobs of the queue workload and of BullMQ's (200000; quick 5000)
+              --workers N          worker processes for queue and pickup (2)
+              --slots N            slots per worker for queue and pickup (64)
+              --pickup-rate N      jobs/s of the pickup workload (1000)
+              --pickup-seconds N   length of the pickup workload (20; quick 5)
+              --http-seconds N     length of each HTTP phase (15; quick 4)
+              --http-rate N        fixed request rate of the HTTP latency phase (5000)
+              --http-connections N connections of wrk and of the fixed-rate generator (64)
+              --schedules N        active every-minute schedules (100000; quick 2000)
+              --schedule-rounds N  minutes of fires measured (2; quick 1)
+              --scale-workers LIST worker counts of the scale-out (1,2,4,8; quick 1,2)
+              --scale-partitions N partitions of the scale-out topic (2)
+              --scale-slots N      slots per worker in the scale-out (4)
+              --sleep-ms N         how long each scale-out job sleeps (50)
+              --scale-seconds N    ideal length of each scale-out step (10; quick 3)
+              --out FILE           where the JSON goes (bench/results/latest.json)
+            """;
+
+    static BenchOptions parse(String[] args, Path root) {
+        boolean quick = List.of(args).contains("--quick");
+        Set<Workload> workloads = EnumSet.noneOf(Workload.class);
+        int jobs = quick ? 5_000 : 200_000;
+        int workers = 2;
+        int slots = 64;
+        int pickupRate = 1_000;
+        int pickupSeconds = quick ? 5 : 20;
+        int httpConnections = 64;
+        int httpSeconds = quick ? 4 : 15;
+        int httpRate = 5_000;
+        int schedules = quick ? 2_000 : 100_000;
+        int rounds = quick ? 1 : 2;
+        List<Integer> scaleCounts = quick ? List.of(1, 2) : List.of(1, 2, 4, 8);
+        int scalePartitions = 2;
+        int scaleSlots = 4;
+        int sleepMillis = 50;
+        int scaleSeconds = quick ? 3 : 10;
+        Path out = root.resolve("bench/results/latest.json");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                workloads.add(workload(arg));
+                continue;
+            }
+            if (arg.equals("--quick")) {
+                continue;
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(arg + " needs a value\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--jobs" -> jobs = positive(arg, value);
+                case "--workers" -> workers = positive(arg, value);
+                case "--slots" -> slots = positive(arg, value);
+                case "--pickup-rate" -> pickupRate = positive(arg, value);
+                case "--pickup-seconds" -> pickupSeconds = positive(arg, value);
+                case "--http-seconds" -> httpSeconds = positive(arg, value);
+                case "--http-rate" -> httpRate = positive(arg, value);
+                case "--http-connections" -> httpConnections = positive(arg, value);
+                case "--schedules" -> schedules = positive(arg, value);
+                case "--schedule-rounds" -> rounds = positive(arg, value);
+                case "--scale-workers" -> scaleCounts = counts(arg, value);
+                case "--scale-partitions" -> scalePartitions = positive(arg, value);
+                case "--scale-slots" -> scaleSlots = positive(arg, value);
+                case "--sleep-ms" -> sleepMillis = positive(arg, value);
+                case "--scale-seconds" -> scaleSeconds = positive(arg, value);
+                case "--out" -> out = Path.of(value).toAbsolutePath();
+                default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        if (workloads.isEmpty()) {
+            workloads = EnumSet.allOf(Workload.class);
+        }
+        return new BenchOptions(workloads, quick, jobs, workers, slots, pickupRate, pickupSeconds, httpConnections,
+                httpSeconds, httpRate, schedules, rounds, scaleCounts, scalePartitions, scaleSlots, sleepMillis,
+                scaleSeconds, root, out);
+    }
+
+    boolean runs(Workload workload) {
+        return workloads.contains(workload);
+    }
+
+    private static Workload workload(String name) {
+        for (Workload w : Workload.values()) {
+            if (w.key().equals(name.toLowerCase(Locale.ROOT))) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("unknown workload '" + name + "'\n" + USAGE);
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(option + " expects a positive whole number, got '" + value + "'");
+    }
+
+    private static List<Integer> counts(String option, String value) {
+        List<Integer> counts = new ArrayList<>();
+        for (String part : value.split(",")) {
+            counts.add(positive(option, part.trim()));
+        }
+        return List.copyOf(counts);
+    }
+}

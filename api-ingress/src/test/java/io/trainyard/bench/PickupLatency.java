@@ -1,0 +1,76 @@
+package io.trainyard.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Workload 3: NOOP jobs published one by one (no linger) at a fixed rate, open loop; pickup
+ * latency is each run's {@code executedAt} (RUNNING, written by the worker) minus the job's
+ * {@code createdAt}, both read back from the run record. Milliseconds, as the records hold them.
+ */
+final class PickupLatency {
+    static final String TOPIC = "trainyard.bench.pickup";
+    static final String TENANT = "bench-pickup";
+    static final String NAME = "pickup";
+
+    private PickupLatency() {}
+
+    static void run(BenchContext ctx, WorkerPool pool) {
+        BenchOptions o = ctx.options();
+        int rate = o.pickupRate();
+        int n = rate * o.pickupSeconds();
+        NoopJobs.warmUp(ctx, pool, TOPIC, TENANT, 500);
+        double loadBefore = ProcessMemory.loadAverage();
+        long baseline = pool.completed();
+        List<String> ids = NoopJobs.ids(ctx, "p", n);
+        ctx.say("pickup: " + n + " jobs at " + rate + "/s");
+        long sentNanos;
+        try (JobPublisher publisher = JobPublisher.immediate(ctx.cluster().bootstrap())) {
+            long interval = 1_000_000_000L / rate;
+            long start = System.nanoTime() + 50_000_000L;
+            for (int i = 0; i < n; i++) {
+                Pause.untilNanos(start + i * interval);
+                publisher.send(TOPIC, TENANT, NoopJobs.TASK, ids.get(i));
+            }
+            publisher.flush();
+            sentNanos = System.nanoTime() - start;
+        }
+        pool.awaitCompleted(baseline + n, Duration.ofSeconds(60));
+        double loadAfter = ProcessMemory.loadAverage();
+        Latencies pickup = new Latencies();
+        long started = 0;
+        long firstCreated = Long.MAX_VALUE;
+        long lastStarted = 0;
+        for (RunRecords.Run run : RunRecords.read(ctx.cluster().jedis, TENANT, ids)) {
+            if (run.executedAt() > 0 && run.queuedAt() > 0) {
+                pickup.recordMillis(run.executedAt() - run.queuedAt());
+                started++;
+                firstCreated = Math.min(firstCreated, run.queuedAt());
+                lastStarted = Math.max(lastStarted, run.executedAt());
+            }
+        }
+        double achieved = n / (sentNanos / 1e9);
+        double startRate = started / (Math.max(1, lastStarted - firstCreated) / 1000.0);
+        Report report = ctx.report();
+        report.figure(NAME, "jobs", n);
+        report.figure(NAME, "targetRate", rate);
+        report.figure(NAME, "achievedRate", achieved);
+        report.figure(NAME, "started", started);
+        report.figure(NAME, "startRate", startRate);
+        report.figure(NAME, "p50Millis", pickup.percentileMillis(50));
+        report.figure(NAME, "p99Millis", pickup.percentileMillis(99));
+        report.figure(NAME, "p999Millis", pickup.percentileMillis(99.9));
+        report.figure(NAME, "maxMillis", pickup.maxMillis());
+        report.figure(NAME, "load1mBefore", loadBefore);
+        report.figure(NAME, "load1mAfter", loadAfter);
+        String note = n + " jobs at " + Report.count(achieved) + "/s, " + pool.size() + " workers x " + pool.slots()
+                + " slots, " + Report.load(loadBefore, loadAfter) + (started < n ? "; only " + started + " started" : "");
+        if (startRate < 0.95 * achieved) {
+            note += "; the workers started only " + Report.count(startRate) + "/s, so this is queueing";
+        }
+        report.row(NAME, "created -> RUNNING p50", Report.millis(pickup.percentileMillis(50)), "< 5 ms", note);
+        report.row(NAME, "created -> RUNNING p99", Report.millis(pickup.percentileMillis(99)), "< 25 ms",
+                "p99.9 " + Report.millis(pickup.percentileMillis(99.9)) + ", max " + Report.millis(pickup.maxMillis()));
+        ctx.say(String.format("pickup: p50 %.1f ms, p99 %.1f ms", pickup.percentileMillis(50), pickup.percentileMillis(99)));
+    }
+}

@@ -1,0 +1,79 @@
+package io.trainyard.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Workload 1: N NOOP jobs from a plain batched producer through the worker processes, each
+ * run's record created and taken QUEUED -> RUNNING -> COMPLETED in Redis by a worker. Jobs/s is
+ * counted from the first publish to the last {@code completedAt} a worker wrote. Also: what one
+ * finished run costs in Redis.
+ */
+final class QueueThroughput {
+    static final String TOPIC = "trainyard.bench.queue";
+    static final String TENANT = "bench-queue";
+    static final String NAME = "queue";
+
+    private QueueThroughput() {}
+
+    static void run(BenchContext ctx, WorkerPool pool) {
+        BenchOptions o = ctx.options();
+        Report report = ctx.report();
+        int n = o.jobs();
+        NoopJobs.warmUp(ctx, pool, TOPIC, TENANT, Math.max(200, Math.min(5_000, n / 20)));
+        double loadBefore = ProcessMemory.loadAverage();
+        long baseline = pool.completed();
+        long memoryBefore = ctx.cluster().redisUsedMemory();
+        CpuUse cpu = CpuUse.start(pool);
+        List<String> ids = NoopJobs.ids(ctx, "q", n);
+        ctx.say("queue: publishing " + n + " NOOP jobs to " + TOPIC);
+        long start = System.currentTimeMillis();
+        long published;
+        try (JobPublisher publisher = JobPublisher.batched(ctx.cluster().bootstrap())) {
+            for (String id : ids) {
+                publisher.send(TOPIC, TENANT, NoopJobs.TASK, id);
+            }
+            publisher.flush();
+            published = System.currentTimeMillis();
+        }
+        long reached = pool.awaitCompleted(baseline + n, Duration.ofSeconds(60)) - baseline;
+        double loadAfter = ProcessMemory.loadAverage();
+        Map<String, Long> cpuUsed = cpu.since();
+        RunRecords.Summary summary = RunRecords.summarize(RunRecords.read(ctx.cluster().jedis, TENANT, ids));
+        long memoryAfter = ctx.cluster().redisUsedMemory();
+        double seconds = Math.max(1, summary.lastCompleted() - start) / 1000.0;
+        double rate = summary.completed() / seconds;
+        double publishRate = n / (Math.max(1, published - start) / 1000.0);
+        double bytesPerRun = RunRecords.bytesPerRun(ctx.cluster().jedis, TENANT, ids, 200);
+        double usedPerRun = (memoryAfter - memoryBefore) / (double) n;
+        long ttl = RunRecords.ttlSeconds(ctx.cluster().jedis, TENANT, ids.get(ids.size() - 1));
+        String retention = ttl == -1 ? "kept forever (no TTL)" : ttl >= 0 ? "TTL " + ttl + " s" : "already gone";
+
+        report.figure(NAME, "jobs", n);
+        report.figure(NAME, "workers", pool.size());
+        report.figure(NAME, "slotsPerWorker", pool.slots());
+        report.figure(NAME, "completed", summary.completed());
+        report.figure(NAME, "seconds", seconds);
+        report.figure(NAME, "jobsPerSecond", rate);
+        report.figure(NAME, "publishPerSecond", publishRate);
+        report.figure(NAME, "redisBytesPerFinishedRun", bytesPerRun);
+        report.figure(NAME, "redisUsedMemoryPerRun", usedPerRun);
+        report.figure(NAME, "finishedRunTtlSeconds", ttl);
+        report.figure(NAME, "cpuMillis", cpuUsed);
+        report.figure(NAME, "load1mBefore", loadBefore);
+        report.figure(NAME, "load1mAfter", loadAfter);
+        String note = n + " jobs, " + pool.size() + " workers x " + pool.slots() + " slots, "
+                + Report.load(loadBefore, loadAfter);
+        if (summary.completed() < n) {
+            note += "; ONLY " + summary.completed() + " COMPLETED (metrics saw " + reached + ")";
+        }
+        report.row(NAME, "NOOP jobs/s, first publish -> last COMPLETED", Report.count(rate) + " jobs/s",
+                ">= 1.5x BullMQ", note);
+        report.row(NAME, "publish rate (batched producer, acks=all)", Report.count(publishRate) + " jobs/s", "",
+                CpuUse.perThousand(cpuUsed, n));
+        report.row(NAME, "Redis bytes per finished run (MEMORY USAGE)", Report.count(bytesPerRun) + " B", "",
+                "run + output hash; used_memory delta " + Report.count(usedPerRun) + " B/run; " + retention);
+        ctx.say(String.format("queue: %,d of %,d COMPLETED in %.1f s = %,.0f jobs/s", summary.completed(), n, seconds, rate));
+    }
+}
