@@ -87,6 +87,29 @@ class MaiascoreIT {
     }
 
     @Test
+    void theSeedsCurlWithPlaceholderValuesIsKeptAsARecordedTraining() throws Exception {
+        // The seed's body word for word: uuid and meta "string" name no workflow, so nothing runs
+        // and the training is kept as sent.
+        JsonNode training = data(ingress.send("POST", "/trainings", token, "application/x-www-form-urlencoded",
+                seedBody("string").getBytes(StandardCharsets.UTF_8)));
+        assertThat(training.get("uuid").asText()).isEqualTo("string");
+        assertThat(training.get("binaryPath").asText()).isEqualTo("string");
+        assertThat(training.get("meta").asText()).isEqualTo("string");
+        assertThat(training.get("status").asText()).isEqualTo("RECORDED");
+        JsonNode again = data(ingress.get("/trainings/" + training.get("id").asText(), token));
+        assertThat(again.get("status").asText()).isEqualTo("RECORDED");
+        assertThat(again.get("version").asText()).isEqualTo("string");
+    }
+
+    @Test
+    void aMetaNamingAMissingWorkflowIsNotFound() throws Exception {
+        HttpResponse<String> response = ingress.json("POST", "/trainings", token,
+                "{\"uuid\":\"u\",\"meta\":\"nosuchproject/nosuchworkflow\"}");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(response.body()).get("message").asText()).isEqualTo("Error - Not found");
+    }
+
+    @Test
     void xmlAndFormBodiesWorkToo() throws Exception {
         String xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><item><uuid>" + workflow + "</uuid><accuracy>0.5</accuracy>"
                 + "<meta>from xml</meta></item>";

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A training in maiascore's shape. The metrics come from the finished run when it reported them
  * and from the submitted values before that; {@code status} is the latest run's status (an
- * addition: maiascore has none).
+ * addition: maiascore has none; RECORDED for a training kept as sent, with no workflow to run).
  */
 final class TrainingView {
     private TrainingView() {}
@@ -28,7 +28,7 @@ final class TrainingView {
         view.put("published_at", iso(task.get("createdAt")));
         view.put("created_by", task.getOrDefault("createdBy", ""));
         view.put("updated_by", task.getOrDefault("updatedBy", task.getOrDefault("createdBy", "")));
-        view.put("status", run.getOrDefault("status", "QUEUED"));
+        view.put("status", run.getOrDefault("status", task.getOrDefault("status", "QUEUED")));
         return view;
     }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 final class Trainings {
     static final String DIALECT = "maiascore";
+    static final String RECORDED = "RECORDED";
 
     private final TaskStore store;
     private final Mlw mlw;
@@ -42,9 +43,13 @@ final class Trainings {
 
     Map<String, Object> create(Principal principal, Map<String, String> fields) {
         WorkflowReference reference = WorkflowReference.of(fields.get("meta"), fields.get("uuid"));
-        Map<String, String> resource = mlw.resource(principal.tenant(), reference.resourceId())
+        Optional<Map<String, String>> workflow = mlw.resource(principal.tenant(), reference.resourceId())
                 .filter(r -> "WORKFLOW".equals(r.get("kind")))
-                .filter(r -> reference.projectId() == null || reference.projectId().equals(r.get("projectID")))
+                .filter(r -> reference.projectId() == null || reference.projectId().equals(r.get("projectID")));
+        if (workflow.isEmpty() && !reference.named()) {
+            return record(principal, fields);
+        }
+        Map<String, String> resource = workflow
                 .orElseThrow(() -> ApiException.notFound("Workflow resource " + reference.resourceId()));
         Map<String, String> extra = new HashMap<>();
         fields.forEach((k, v) -> extra.put(k.equals("uuid") ? "trainingUuid" : k, v));
@@ -56,6 +61,23 @@ final class Trainings {
                 resource.get("id"), 0, mlw.workflowProperties(principal.tenant(), resource), extra);
         Submissions.Submitted submitted = submissions.submit(request);
         return TrainingView.of(submitted.task(), List.of(submitted.run()));
+    }
+
+    /**
+     * A training whose {@code meta} names no workflow (and whose {@code uuid} is none either) is
+     * kept as the document the client sent, as maiascore keeps training results: status
+     * RECORDED, nothing runs.
+     */
+    private Map<String, Object> record(Principal principal, Map<String, String> fields) {
+        long now = clock.millis();
+        String id = Ids.next();
+        Map<String, String> task = new HashMap<>();
+        fields.forEach((k, v) -> task.put(k.equals("uuid") ? "trainingUuid" : k, v));
+        task.putAll(Map.of("id", id, "name", "training-" + id, "tenant", principal.tenant(), "type", "TRAINING",
+                "dialect", DIALECT, "recurrence", "ONE_TIME", "status", RECORDED, "createdAt", Long.toString(now),
+                "sortTime", Long.toString(now / 1000), "createdBy", principal.user()));
+        store.submit(principal.tenant(), task.get("name"), now, task, null);
+        return TrainingView.of(task, List.of());
     }
 
     List<Map<String, Object>> all(Principal principal) {

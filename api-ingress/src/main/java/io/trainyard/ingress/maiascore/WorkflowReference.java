@@ -20,19 +20,20 @@ import java.util.regex.Pattern;
  * resource.
  *
  * @param projectId null when the reference names none (resource ids are unique per tenant)
+ * @param named true when {@code meta} itself names the workflow (false: the {@code uuid} fallback)
  */
-record WorkflowReference(String projectId, String resourceId, OptionalDouble testSize) {
+record WorkflowReference(String projectId, String resourceId, OptionalDouble testSize, boolean named) {
     private static final Pattern PATH = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]{0,127})/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
 
     static WorkflowReference of(String meta, String uuid) {
         return fromMeta(meta == null ? "" : meta.strip())
-                .orElseGet(() -> new WorkflowReference(null, uuid, OptionalDouble.empty()));
+                .orElseGet(() -> new WorkflowReference(null, uuid, OptionalDouble.empty(), false));
     }
 
     private static Optional<WorkflowReference> fromMeta(String meta) {
         var path = PATH.matcher(meta);
         if (path.matches()) {
-            return Optional.of(new WorkflowReference(path.group(1), path.group(2), OptionalDouble.empty()));
+            return Optional.of(new WorkflowReference(path.group(1), path.group(2), OptionalDouble.empty(), true));
         }
         if (!meta.startsWith("{")) {
             return Optional.empty();
@@ -56,7 +57,7 @@ record WorkflowReference(String projectId, String resourceId, OptionalDouble tes
             }
             testSize = OptionalDouble.of(value.doubleValue());
         }
-        return Optional.of(new WorkflowReference(project, resource, testSize));
+        return Optional.of(new WorkflowReference(project, resource, testSize, true));
     }
 
     private static String id(JsonNode node, String field) {
