@@ -13,6 +13,7 @@ import io.trainyard.common.ops.OpsServer;
 import io.trainyard.common.ops.ReadinessChecks;
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.store.RunLedger;
+import io.trainyard.worker.metrics.ShareConsumerMeters;
 import io.trainyard.worker.metrics.WorkerMetrics;
 import io.trainyard.worker.poll.DeadLetters;
 import io.trainyard.worker.poll.JobRecordHandler;
@@ -105,9 +106,9 @@ public final class Worker implements AutoCloseable {
             throw e;
         }
         Worker worker = new Worker(b);
-        LOG.info("worker {} started: {} slots on {}, sandbox {}, ops port {}", worker.workerId,
-                config.get(WorkerSettings.SLOTS), config.get(WorkerSettings.TOPICS), sandbox.sandbox().name(),
-                worker.opsPort());
+        LOG.info("worker {} started: {} slots in {} lane(s) of up to {} records on {}, sandbox {}, ops port {}",
+                worker.workerId, config.get(WorkerSettings.SLOTS), worker.poller.lanes(), config.get(WorkerSettings.BATCH),
+                config.get(WorkerSettings.TOPICS), sandbox.sandbox().name(), worker.opsPort());
         return worker;
     }
 
@@ -186,6 +187,7 @@ public final class Worker implements AutoCloseable {
         void build(SandboxChoice.Chosen sandbox, List<JobKind> extraKinds) {
             String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
             int slots = config.get(WorkerSettings.SLOTS);
+            int[] lanes = WorkerSettings.laneCapacities(slots, config.get(WorkerSettings.BATCH));
             long leaseMs = config.get(WorkerSettings.LEASE_MS);
             int maxAttempts = config.get(WorkerSettings.MAX_ATTEMPTS);
             InstantSource clock = InstantSource.system();
@@ -197,7 +199,8 @@ public final class Worker implements AutoCloseable {
             KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
             KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
             GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-            pool.setMaxTotal(2 * slots + 4);
+            // Runs' heartbeats and progress writes, and one pipeline at a time per lane.
+            pool.setMaxTotal(Math.min(2 * slots + 4, 512));
             redis = new JedisPooled(pool, URI.create(config.get(CommonSettings.REDIS_URI)));
             redis.ping();
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
@@ -232,22 +235,24 @@ public final class Worker implements AutoCloseable {
             JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId), metrics);
 
             cancels = new CancelListener(URI.create(config.get(CommonSettings.REDIS_URI)), registry).start();
-            poller = new ShareGroupPoller(lane -> shareConsumer(bootstrap, lane), config.get(WorkerSettings.TOPICS),
-                    slots, handler, clock, leaseMs).start();
-            metrics.slots(poller::busySlots, slots);
+            poller = new ShareGroupPoller((lane, maxRecords) -> shareConsumer(bootstrap, lane, maxRecords),
+                    config.get(WorkerSettings.TOPICS), lanes, handler, clock, leaseMs).start();
+            metrics.slots(poller::busySlots, slots, lanes.length);
+            metrics.renewals(poller, ShareGroupPoller::renewals);
+            ShareConsumerMeters.bind(meters, poller);
             ops = OpsServer.start(config.get(WorkerSettings.OPS_PORT), meters,
                     ReadinessChecks.dependencies(admin, redis, clock)
                             .with("worker", () -> poller.taking() && cancels.subscribed()));
         }
 
-        private ShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, int lane) {
+        private ShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, int lane, int maxRecords) {
             return new KafkaShareConsumer<>(Map.of(
                     "bootstrap.servers", bootstrap,
                     "group.id", Topics.WORKER_GROUP,
                     "client.id", clientId("lane-" + lane),
                     "share.acknowledgement.mode", "explicit",
                     "share.acquire.mode", "record_limit",
-                    "max.poll.records", 1),
+                    "max.poll.records", maxRecords),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 

@@ -10,11 +10,18 @@ import java.util.List;
 
 /** The worker's configuration table: every environment variable it reads, with defaults and meaning. */
 public final class WorkerSettings {
+    /** Most lanes (share consumers, each with a poll thread and a network thread) a worker runs. */
+    public static final int MAX_LANES = 256;
+
     public static final Setting<String> WORKER_ID = new Setting<>("TRAINYARD_WORKER_ID", "string", "",
             "This worker's name in run records and Kafka client ids (default: host-pid).",
             text -> text.isBlank() ? defaultWorkerId() : text.trim());
-    public static final Setting<Integer> SLOTS = Setting.integer("TRAINYARD_WORKER_SLOTS", 4, 1, 256,
-            "Runs this worker executes at once; it never holds more job records than free slots.");
+    public static final Setting<Integer> SLOTS = Setting.integer("TRAINYARD_WORKER_SLOTS", 4, 1, 10_000,
+            "Runs this worker executes at once; it never holds more job records than slots.");
+    public static final Setting<Integer> BATCH = Setting.integer("TRAINYARD_WORKER_BATCH", 1, 1, 10_000,
+            "Job records one share consumer (a lane) takes per poll; the worker runs ceil(slots / batch) lanes, "
+                    + "at most " + WorkerSettings.MAX_LANES + ". A lane takes new records only once all of its batch "
+                    + "ended, so 1 suits long scripts; short jobs (NOOP, quick scripts) go fastest with a few hundred.");
     public static final Setting<List<String>> TOPICS = new Setting<>("TRAINYARD_WORKER_TOPICS", "list",
             "trainyard.jobs.script,trainyard.jobs.training",
             "Comma-separated job topics this worker consumes (share group trainyard-workers).",
@@ -52,7 +59,7 @@ public final class WorkerSettings {
 
     public static final List<Setting<?>> ALL = List.of(
             CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR,
-            WORKER_ID, SLOTS, TOPICS, SANDBOX, PYTHON, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS,
+            WORKER_ID, SLOTS, BATCH, TOPICS, SANDBOX, PYTHON, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS,
             MAX_OUTPUT_BYTES, MEMORY_MB, MAX_PROCESSES, LEASE_MS, MAX_ATTEMPTS, RETRY_BACKOFF_MS,
             SHUTDOWN_GRACE_MS, OPS_PORT);
 
@@ -70,6 +77,26 @@ public final class WorkerSettings {
     }
 
     private WorkerSettings() {}
+
+    /**
+     * The lanes' capacities: ceil(slots / batch) lanes of {@code batch} records, the last one
+     * taking the remainder, so together they hold exactly {@code slots}.
+     *
+     * @throws IllegalArgumentException naming both settings when that makes more than {@link #MAX_LANES} lanes
+     */
+    public static int[] laneCapacities(int slots, int batch) {
+        int size = Math.min(batch, slots);
+        int lanes = (slots + size - 1) / size;
+        if (lanes > MAX_LANES) {
+            throw new IllegalArgumentException(SLOTS.env() + "=" + slots + " with " + BATCH.env() + "=" + batch + " makes "
+                    + lanes + " lanes (share consumers); at most " + MAX_LANES + ": raise " + BATCH.env());
+        }
+        int[] capacities = new int[lanes];
+        for (int i = 0; i < lanes; i++) {
+            capacities[i] = Math.min(size, slots - i * size);
+        }
+        return capacities;
+    }
 
     private static List<String> topicList(String text) {
         List<String> topics = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();

@@ -16,6 +16,7 @@ class WorkerSettingsTest {
         ConfigTable config = ConfigTable.load(WorkerSettings.ALL, Map.of());
 
         assertThat(config.get(WorkerSettings.SLOTS)).isEqualTo(4);
+        assertThat(config.get(WorkerSettings.BATCH)).isEqualTo(1);
         assertThat(config.get(WorkerSettings.TOPICS)).containsExactly("trainyard.jobs.script", "trainyard.jobs.training");
         assertThat(config.get(WorkerSettings.SANDBOX)).isEqualTo(WorkerSettings.SandboxMode.BWRAP);
         assertThat(config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS)).isEqualTo(300);
@@ -38,6 +39,16 @@ class WorkerSettingsTest {
         String text = Files.readString(readme);
 
         assertThat(text).contains(ConfigTable.markdown(WorkerSettings.ALL).lines().skip(2).toList().toArray(String[]::new));
+    }
+
+    @Test
+    void lanesTakeBatchesThatAddUpToTheSlots() {
+        assertThat(WorkerSettings.laneCapacities(4, 1)).containsExactly(1, 1, 1, 1);
+        assertThat(WorkerSettings.laneCapacities(1000, 500)).containsExactly(500, 500);
+        assertThat(WorkerSettings.laneCapacities(10, 4)).containsExactly(4, 4, 2);
+        assertThat(WorkerSettings.laneCapacities(3, 500)).containsExactly(3);
+        assertThatThrownBy(() -> WorkerSettings.laneCapacities(1000, 1))
+                .hasMessageContaining("TRAINYARD_WORKER_SLOTS=1000 with TRAINYARD_WORKER_BATCH=1 makes 1000 lanes");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.trainyard.common.store;
 
 import io.trainyard.common.job.RunStatus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
@@ -10,6 +11,10 @@ import redis.clients.jedis.UnifiedJedis;
  * The worker's side of a run's record: start an attempt under a new fencing epoch, then write
  * progress and the terminal status with that epoch. A write carrying a stale epoch is refused,
  * so a worker that lost its run can never overwrite the attempt that took over.
+ *
+ * <p>{@link #startAll} and {@link #finishAll} do the same as {@link #start} and {@link #finish}
+ * for many runs in one pipeline (one round trip): the same scripts, each atomic on its own run,
+ * so the fencing is exactly that of the single calls.
  */
 public final class RunLedger {
     private static final LuaScript START = LuaScript.load("start");
@@ -17,10 +22,12 @@ public final class RunLedger {
 
     private final UnifiedJedis redis;
     private final long leaseMillis;
+    private final String leaseText;
 
     public RunLedger(UnifiedJedis redis, long leaseMillis) {
         this.redis = redis;
         this.leaseMillis = leaseMillis;
+        this.leaseText = Long.toString(leaseMillis);
     }
 
     /** What happened when a worker tried to start an attempt. */
@@ -29,6 +36,27 @@ public final class RunLedger {
         record AlreadyEnded(RunStatus status) implements Start {}
         record CancelledBeforeStart() implements Start {}
         record Missing() implements Start {}
+        /** Only from {@link #startAll}: Redis refused this one script (the others may have run). */
+        record Failed(RuntimeException cause) implements Start {}
+    }
+
+    /** One attempt to start, for {@link #startAll}; {@code createWith} as in {@link #start}. */
+    public record StartRequest(String tenant, String runId, int attempt, Map<String, String> createWith) {}
+
+    /** One terminal write, for {@link #finishAll}; the arguments of {@link #finish}. */
+    public record Finish(String tenant, String runId, long epoch, RunStatus status, Map<String, String> fields,
+                         Map<String, String> output) {
+        public Finish {
+            if (!status.isTerminal()) {
+                throw new IllegalArgumentException(status + " is not a terminal status");
+            }
+        }
+    }
+
+    /** The answer to one write of {@link #finishAll}. */
+    public record Written(boolean written, RuntimeException failure) {
+        public static final Written YES = new Written(true, null);
+        public static final Written REFUSED = new Written(false, null);
     }
 
     /**
@@ -37,19 +65,28 @@ public final class RunLedger {
      */
     public Start start(String tenant, String runId, String workerId, int attempt, long nowMillis,
                        Map<String, String> createWith) {
-        TenantKeys keys = new TenantKeys(tenant);
-        List<String> args = new ArrayList<>(List.of(workerId, Long.toString(nowMillis),
-                Long.toString(leaseMillis), Integer.toString(attempt)));
-        createWith.forEach((k, v) -> { args.add(k); args.add(v); });
-        List<?> reply = (List<?>) START.eval(redis, List.of(keys.run(runId), keys.lease(runId)), args);
-        long code = (Long) reply.get(0);
-        if (code > 0) {
-            return new Start.Started(code);
+        StartRequest request = new StartRequest(tenant, runId, attempt, createWith);
+        return startReply(START.eval(redis, startKeys(request), startArgs(request, workerId, Long.toString(nowMillis))));
+    }
+
+    /**
+     * Starts many attempts in one pipeline; each answer is what {@link #start} would have
+     * returned, or {@link Start.Failed} for a script Redis refused. A lost connection throws.
+     */
+    public List<Start> startAll(List<StartRequest> requests, String workerId, long nowMillis) {
+        String now = Long.toString(nowMillis);
+        List<List<String>> keys = new ArrayList<>(requests.size());
+        List<List<String>> args = new ArrayList<>(requests.size());
+        for (StartRequest request : requests) {
+            keys.add(startKeys(request));
+            args.add(startArgs(request, workerId, now));
         }
-        if (code == 0) {
-            return new Start.AlreadyEnded(RunStatus.valueOf((String) reply.get(1)));
+        List<Object> replies = START.evalAll(redis, keys, args);
+        List<Start> starts = new ArrayList<>(replies.size());
+        for (Object reply : replies) {
+            starts.add(reply instanceof RuntimeException e ? new Start.Failed(e) : startReply(reply));
         }
-        return code == -1 ? new Start.CancelledBeforeStart() : new Start.Missing();
+        return starts;
     }
 
     /** Writes progress fields and renews the lease; false when {@code epoch} is no longer current. */
@@ -68,27 +105,83 @@ public final class RunLedger {
      */
     public boolean finish(String tenant, String runId, long epoch, RunStatus status, long nowMillis,
                           Map<String, String> fields, Map<String, String> output) {
-        if (!status.isTerminal()) {
-            throw new IllegalArgumentException(status + " is not a terminal status");
+        Finish finish = new Finish(tenant, runId, epoch, status, fields, output);
+        return (Long) FENCED_WRITE.eval(redis, writeKeys(tenant, runId), finishArgs(finish, Long.toString(nowMillis))) == 1L;
+    }
+
+    /**
+     * Writes many terminal statuses in one pipeline; each answer is what {@link #finish} would
+     * have returned, or a failure for a script Redis refused. A lost connection throws.
+     */
+    public List<Written> finishAll(List<Finish> finishes, long nowMillis) {
+        String now = Long.toString(nowMillis);
+        List<List<String>> keys = new ArrayList<>(finishes.size());
+        List<List<String>> args = new ArrayList<>(finishes.size());
+        for (Finish finish : finishes) {
+            keys.add(writeKeys(finish.tenant(), finish.runId()));
+            args.add(finishArgs(finish, now));
         }
-        Map<String, String> all = new java.util.LinkedHashMap<>(fields);
-        all.put("status", status.name());
-        all.put("completedAt", Long.toString(nowMillis));
-        return write(tenant, runId, epoch, true, all, output);
+        List<Object> replies = FENCED_WRITE.evalAll(redis, keys, args);
+        List<Written> written = new ArrayList<>(replies.size());
+        for (Object reply : replies) {
+            written.add(reply instanceof RuntimeException e ? new Written(false, e)
+                    : (Long) reply == 1L ? Written.YES : Written.REFUSED);
+        }
+        return written;
+    }
+
+    private static List<String> startKeys(StartRequest request) {
+        TenantKeys keys = new TenantKeys(request.tenant());
+        return List.of(keys.run(request.runId()), keys.lease(request.runId()));
+    }
+
+    private List<String> startArgs(StartRequest request, String workerId, String now) {
+        List<String> args = new ArrayList<>(4 + 2 * request.createWith().size());
+        args.add(workerId);
+        args.add(now);
+        args.add(leaseText);
+        args.add(Integer.toString(request.attempt()));
+        request.createWith().forEach((k, v) -> { args.add(k); args.add(v); });
+        return args;
+    }
+
+    private static Start startReply(Object reply) {
+        List<?> list = (List<?>) reply;
+        long code = (Long) list.get(0);
+        if (code > 0) {
+            return new Start.Started(code);
+        }
+        if (code == 0) {
+            return new Start.AlreadyEnded(RunStatus.valueOf((String) list.get(1)));
+        }
+        return code == -1 ? new Start.CancelledBeforeStart() : new Start.Missing();
+    }
+
+    private List<String> finishArgs(Finish finish, String now) {
+        Map<String, String> all = new LinkedHashMap<>(finish.fields());
+        all.put("status", finish.status().name());
+        all.put("completedAt", now);
+        return writeArgs(finish.epoch(), true, all, finish.output());
     }
 
     private boolean write(String tenant, String runId, long epoch, boolean last,
                           Map<String, String> fields, Map<String, String> output) {
+        return (Long) FENCED_WRITE.eval(redis, writeKeys(tenant, runId), writeArgs(epoch, last, fields, output)) == 1L;
+    }
+
+    private static List<String> writeKeys(String tenant, String runId) {
         TenantKeys keys = new TenantKeys(tenant);
+        return List.of(keys.run(runId), keys.lease(runId), keys.runOutput(runId));
+    }
+
+    private List<String> writeArgs(long epoch, boolean last, Map<String, String> fields, Map<String, String> output) {
         List<String> args = new ArrayList<>(4 + 2 * (fields.size() + output.size()));
         args.add(Long.toString(epoch));
-        args.add(Long.toString(leaseMillis));
+        args.add(leaseText);
         args.add(last ? "1" : "0");
         args.add(Integer.toString(fields.size()));
         fields.forEach((k, v) -> { args.add(k); args.add(v); });
         output.forEach((k, v) -> { args.add(k); args.add(v); });
-        Object reply = FENCED_WRITE.eval(redis,
-                List.of(keys.run(runId), keys.lease(runId), keys.runOutput(runId)), args);
-        return ((Long) reply) == 1L;
+        return args;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trainyard.common.Ids;
 import io.trainyard.common.job.RunStatus;
 import io.trainyard.common.testing.RealRedis;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,53 @@ class RunLedgerIT {
         assertThat(tasks.cancelRun("acme", runId, 500)).contains("CANCELLED");
         assertThat(ledger.start("acme", runId, "w", 1, 1000, Map.of()))
                 .isEqualTo(new RunLedger.Start.AlreadyEnded(RunStatus.CANCELLED));
+    }
+
+    @Test
+    void aBatchOfStartsAnswersEachRunAsASingleStartWould() {
+        String queued = queuedRun("acme");
+        String ended = queuedRun("acme");
+        var done = (RunLedger.Start.Started) ledger.start("acme", ended, "w", 1, 1000, Map.of());
+        ledger.finish("acme", ended, done.epoch(), RunStatus.COMPLETED, 1500, Map.of(), Map.of());
+        String cancelled = queuedRun("acme");
+        tasks.cancelRun("acme", cancelled, 500);
+        String plain = Ids.next();
+        String absent = Ids.next();
+        redis.scriptFlush();
+
+        List<RunLedger.Start> starts = ledger.startAll(List.of(
+                new RunLedger.StartRequest("acme", queued, 1, Map.of()),
+                new RunLedger.StartRequest("acme", ended, 2, Map.of()),
+                new RunLedger.StartRequest("acme", cancelled, 1, Map.of()),
+                new RunLedger.StartRequest("acme", plain, 1, Map.of("id", plain, "status", "QUEUED")),
+                new RunLedger.StartRequest("acme", absent, 1, Map.of())), "batch-worker", 2000);
+
+        assertThat(starts).containsExactly(new RunLedger.Start.Started(1),
+                new RunLedger.Start.AlreadyEnded(RunStatus.COMPLETED), new RunLedger.Start.AlreadyEnded(RunStatus.CANCELLED),
+                new RunLedger.Start.Started(1), new RunLedger.Start.Missing());
+        assertThat(tasks.run("acme", plain).orElseThrow()).containsEntry("status", "RUNNING")
+                .containsEntry("workerId", "batch-worker").containsEntry("epoch", "1");
+    }
+
+    @Test
+    void aBatchOfFinishesIsFencedPerRun() {
+        String current = queuedRun("acme");
+        String overtaken = queuedRun("acme");
+        var a = (RunLedger.Start.Started) ledger.start("acme", current, "w", 1, 1000, Map.of());
+        var stale = (RunLedger.Start.Started) ledger.start("acme", overtaken, "w", 1, 1000, Map.of());
+        var newer = (RunLedger.Start.Started) ledger.start("acme", overtaken, "w2", 2, 1100, Map.of());
+        redis.scriptFlush();
+
+        List<RunLedger.Written> written = ledger.finishAll(List.of(
+                new RunLedger.Finish("acme", current, a.epoch(), RunStatus.COMPLETED, Map.of("message", "ok"), Map.of("stdout", "")),
+                new RunLedger.Finish("acme", overtaken, stale.epoch(), RunStatus.COMPLETED, Map.of(), Map.of()),
+                new RunLedger.Finish("acme", current, a.epoch(), RunStatus.FAILED, Map.of(), Map.of())), 3000);
+
+        assertThat(written).containsExactly(RunLedger.Written.YES, RunLedger.Written.REFUSED, RunLedger.Written.REFUSED);
+        assertThat(tasks.run("acme", current).orElseThrow()).containsEntry("status", "COMPLETED")
+                .containsEntry("message", "ok").containsEntry("completedAt", "3000");
+        assertThat(tasks.run("acme", overtaken).orElseThrow()).containsEntry("status", "RUNNING")
+                .containsEntry("epoch", Long.toString(newer.epoch()));
     }
 
     @Test

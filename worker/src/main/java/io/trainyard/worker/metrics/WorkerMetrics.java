@@ -1,25 +1,44 @@
 package io.trainyard.worker.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.job.RunStatus;
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The worker's meters. Names (Prometheus form in brackets): {@code trainyard.worker.runs.started}
  * [trainyard_worker_runs_started_total{type}], {@code trainyard.worker.runs.finished}
  * [..._finished_total{type,status}], {@code trainyard.worker.run.duration} [histogram
  * {type,status}], {@code trainyard.worker.pickup.latency} [histogram {type}: job creation to run
- * start], {@code trainyard.worker.slots.busy} and {@code trainyard.worker.slots} (the total), {@code trainyard.worker.dlq.sends}
- * [{reason}], {@code trainyard.worker.retries} [{type}], {@code trainyard.worker.runs.skipped}
+ * start], {@code trainyard.worker.slots.busy} and {@code trainyard.worker.slots} (the total),
+ * {@code trainyard.worker.lanes} (share consumers), {@code trainyard.worker.lock.renewals}
+ * [RENEW acknowledgements], {@code trainyard.worker.dlq.sends} [{reason}],
+ * {@code trainyard.worker.retries} [{type}], {@code trainyard.worker.runs.skipped}
  * [{type,reason}: deliveries of runs that had ended already].
+ *
+ * <p>Each meter is built on its first use and kept: a finished job costs a map lookup and an
+ * increment, not a builder and a registry lookup.
  */
 public final class WorkerMetrics {
+    private static final int TYPES = JobType.values().length;
+    private static final int STATUSES = RunStatus.values().length;
+
     private final MeterRegistry registry;
+    private final Counter[] started = new Counter[TYPES];
+    private final Timer[] pickup = new Timer[TYPES];
+    private final Counter[] finished = new Counter[TYPES * STATUSES];
+    private final Timer[] duration = new Timer[TYPES * STATUSES];
+    private final Counter[] retried = new Counter[TYPES];
+    private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,45 +48,81 @@ public final class WorkerMetrics {
         return registry;
     }
 
-    public void slots(IntSupplier busy, int total) {
+    public void slots(IntSupplier busy, int total, int lanes) {
         Gauge.builder("trainyard.worker.slots.busy", busy::getAsInt).description("Slots running a job").register(registry);
         Gauge.builder("trainyard.worker.slots", () -> total).description("Slots of this worker").register(registry);
+        Gauge.builder("trainyard.worker.lanes", () -> lanes).description("Share consumers of this worker, each "
+                + "taking up to TRAINYARD_WORKER_BATCH records per poll").register(registry);
+    }
+
+    /** Counts RENEW acknowledgements from {@code owner}, which must stay reachable (Micrometer holds it weakly). */
+    public <T> void renewals(T owner, ToLongFunction<T> renewals) {
+        FunctionCounter.builder("trainyard.worker.lock.renewals", owner, o -> renewals.applyAsLong(o))
+                .description("RENEW acknowledgements: records of long runs whose acquisition lock was extended")
+                .register(registry);
     }
 
     public void started(JobType type, long pickupLatencyMillis) {
-        Counter.builder("trainyard.worker.runs.started").description("Runs this worker started").tag("type", type.name()).register(registry).increment();
+        int t = type.ordinal();
+        Counter counter = started[t];
+        if (counter == null) {
+            counter = Counter.builder("trainyard.worker.runs.started").description("Runs this worker started")
+                    .tag("type", type.name()).register(registry);
+            started[t] = counter;
+        }
+        counter.increment();
         if (pickupLatencyMillis >= 0) {
-            Timer.builder("trainyard.worker.pickup.latency").tag("type", type.name())
-                    .description("From job creation to run start").publishPercentileHistogram()
-                    .register(registry).record(Duration.ofMillis(pickupLatencyMillis));
+            Timer timer = pickup[t];
+            if (timer == null) {
+                timer = Timer.builder("trainyard.worker.pickup.latency").tag("type", type.name())
+                        .description("From job creation to run start").publishPercentileHistogram().register(registry);
+                pickup[t] = timer;
+            }
+            timer.record(pickupLatencyMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     public void finished(JobType type, RunStatus status, long durationMillis) {
-        Counter.builder("trainyard.worker.runs.finished").description("Runs this worker ended, by terminal status")
-                .tag("type", type.name()).tag("status", status.name())
-                .register(registry).increment();
+        int i = type.ordinal() * STATUSES + status.ordinal();
+        Counter counter = finished[i];
+        if (counter == null) {
+            counter = Counter.builder("trainyard.worker.runs.finished").description("Runs this worker ended, by terminal status")
+                    .tag("type", type.name()).tag("status", status.name()).register(registry);
+            finished[i] = counter;
+        }
+        counter.increment();
         if (durationMillis >= 0) {
-            Timer.builder("trainyard.worker.run.duration").description("From run start to its terminal status")
-                    .tag("type", type.name()).tag("status", status.name())
-                    .publishPercentileHistogram().register(registry).record(Duration.ofMillis(durationMillis));
+            Timer timer = duration[i];
+            if (timer == null) {
+                timer = Timer.builder("trainyard.worker.run.duration").description("From run start to its terminal status")
+                        .tag("type", type.name()).tag("status", status.name())
+                        .publishPercentileHistogram().register(registry);
+                duration[i] = timer;
+            }
+            timer.record(durationMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     /** A delivery that was not run: the run had ended already (or was cancelled before it started). */
     public void skipped(JobType type, String reason) {
-        Counter.builder("trainyard.worker.runs.skipped").description("Deliveries not run: the run had ended or was cancelled")
-                .tag("type", type.name()).tag("reason", reason)
-                .register(registry).increment();
+        skipped.computeIfAbsent(type.name() + "/" + reason, k -> Counter.builder("trainyard.worker.runs.skipped")
+                .description("Deliveries not run: the run had ended or was cancelled")
+                .tag("type", type.name()).tag("reason", reason).register(registry)).increment();
     }
 
     public void retried(JobType type) {
-        Counter.builder("trainyard.worker.retries").description("Runs handed back for another attempt")
-                .tag("type", type.name()).register(registry).increment();
+        int t = type.ordinal();
+        Counter counter = retried[t];
+        if (counter == null) {
+            counter = Counter.builder("trainyard.worker.retries").description("Runs handed back for another attempt")
+                    .tag("type", type.name()).register(registry);
+            retried[t] = counter;
+        }
+        counter.increment();
     }
 
     public void deadLettered(String reasonKind) {
-        Counter.builder("trainyard.worker.dlq.sends").description("Records sent to trainyard.jobs.dlq")
-                .tag("reason", reasonKind).register(registry).increment();
+        deadLettered.computeIfAbsent(reasonKind, k -> Counter.builder("trainyard.worker.dlq.sends")
+                .description("Records sent to trainyard.jobs.dlq").tag("reason", k).register(registry)).increment();
     }
 }

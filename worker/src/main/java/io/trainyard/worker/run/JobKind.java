@@ -20,6 +20,14 @@ public interface JobKind {
 
     Outcome run(RunContext context) throws RunFailure, InterruptedException;
 
+    /**
+     * True for a kind whose {@link #run} returns at once and never blocks (NOOP): the worker then
+     * runs it on the thread that started its batch instead of a virtual thread of its own.
+     */
+    default boolean quick() {
+        return false;
+    }
+
     /** Creates a kind from the worker's shared services; listed in META-INF/services. */
     interface Provider {
         JobKind create(RunEnvironment environment);

@@ -7,7 +7,9 @@ import io.trainyard.worker.metrics.WorkerMetrics;
 import io.trainyard.worker.retry.RetryPolicy;
 import io.trainyard.worker.retry.RetryableFailure;
 import io.trainyard.worker.retry.RunFailure;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +17,15 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Runs one attempt of a job: takes a new fencing epoch in Redis (creating the run record when the
- * job came straight from a Kafka producer), hands the job to its {@link JobKind}, writes the
- * terminal status exactly once, and decides with the {@link RetryPolicy} what happens after a
- * failure. Called on a virtual thread, one per running job.
+ * Runs attempts of jobs: takes a new fencing epoch in Redis for each (creating the run record
+ * when the job came straight from a Kafka producer), hands the job to its {@link JobKind}, writes
+ * the terminal status exactly once, and decides with the {@link RetryPolicy} what happens after a
+ * failure.
+ *
+ * <p>In three steps, so that a batch of jobs costs two Redis round trips, not two per job:
+ * {@link #startAll} (one pipeline of start scripts), {@link #run(Attempt)} (each attempt on its
+ * own virtual thread, as long as its job runs) and {@link #endAll} (one pipeline of terminal
+ * writes for whatever ended meanwhile). The scripts and their fencing are those of a single run.
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -51,114 +58,237 @@ public final class JobRunner {
         this.maxTimeoutSeconds = maxTimeoutSeconds;
     }
 
-    /** Runs attempt number {@code attempt} (1-based, counting every delivery of the job). */
+    /** Runs attempt number {@code attempt} (1-based, counting every delivery of the job) start to end. */
     public Verdict run(JobMessage job, int attempt) {
-        RunControl control = new RunControl(job.tenant(), job.runId(), ledger, redis, environment.clock(), leaseMillis);
+        Attempt a = attempt(job, attempt);
+        List<Attempt> one = List.of(a);
+        startAll(one);
+        if (a.runs()) {
+            run(a);
+        }
+        endAll(one);
+        return a.verdict();
+    }
+
+    /** A new attempt of {@code job}, numbered {@code number} (1-based, counting every delivery). */
+    public Attempt attempt(JobMessage job, int number) {
+        return new Attempt(job, number,
+                new RunControl(job.tenant(), job.runId(), ledger, redis, environment.clock(), leaseMillis));
+    }
+
+    /**
+     * Starts attempts in one pipeline. Each is then started (it {@link Attempt#runs()}), or over
+     * already (cancelled before it started, ended, missing), or failed to start (it runs, and
+     * the retry policy decides).
+     */
+    public void startAll(List<Attempt> attempts) {
         // Registered before the start, so a cancel published once the run shows RUNNING finds it.
-        registry.add(control);
+        List<RunLedger.StartRequest> requests = new ArrayList<>(attempts.size());
+        for (Attempt a : attempts) {
+            registry.add(a.control);
+            requests.add(new RunLedger.StartRequest(a.job.tenant(), a.job.runId(), a.number, recordFor(a.job)));
+        }
+        long now = environment.clock().millis();
+        List<RunLedger.Start> starts;
         try {
-            long now = environment.clock().millis();
-            RunLedger.Start start;
-            try {
-                start = ledger.start(job.tenant(), job.runId(), workerId, attempt, now, recordFor(job));
-            } catch (JedisException e) {
-                return afterFailure(job, attempt, -1, control,
-                        new RetryableFailure(job.tenant(), job.runId(), "Redis unavailable: " + e.getMessage(), e));
+            starts = ledger.startAll(requests, workerId, now);
+        } catch (JedisException e) {
+            for (Attempt a : attempts) {
+                a.failure = new RetryableFailure(a.job.tenant(), a.job.runId(), "Redis unavailable: " + e.getMessage(), e);
+                a.stage = Attempt.Stage.START_FAILED;
             }
-            return switch (start) {
-                case RunLedger.Start.Started started -> {
-                    control.started(started.epoch());
-                    metrics.started(job.type(), job.createdAt() > 0 ? now - job.createdAt() : -1);
-                    yield attempt(job, attempt, started.epoch(), control, now);
-                }
-                case RunLedger.Start.CancelledBeforeStart c -> {
-                    metrics.finished(job.type(), RunStatus.CANCELLED, -1);
-                    metrics.skipped(job.type(), "cancelled");
-                    yield Verdict.DONE;
-                }
-                case RunLedger.Start.AlreadyEnded ended -> {
-                    metrics.skipped(job.type(), "ended");
-                    yield Verdict.DONE;
-                }
-                case RunLedger.Start.Missing missing -> {
-                    LOG.warn("run {}/{} has no record and none could be created; dropping the job", job.tenant(), job.runId());
-                    yield Verdict.DONE;
-                }
-            };
-        } finally {
-            registry.remove(control);
+            return;
+        }
+        for (int i = 0; i < attempts.size(); i++) {
+            begin(attempts.get(i), starts.get(i), now);
         }
     }
 
-    private Verdict attempt(JobMessage job, int attempt, long epoch, RunControl control, long startedAt) {
+    private void begin(Attempt a, RunLedger.Start start, long now) {
+        JobMessage job = a.job;
+        switch (start) {
+            case RunLedger.Start.Started started -> {
+                a.control.started(started.epoch());
+                a.epoch = started.epoch();
+                a.startedAt = now;
+                a.stage = Attempt.Stage.STARTED;
+                metrics.started(job.type(), job.createdAt() > 0 ? now - job.createdAt() : -1);
+            }
+            case RunLedger.Start.CancelledBeforeStart c -> {
+                metrics.finished(job.type(), RunStatus.CANCELLED, -1);
+                metrics.skipped(job.type(), "cancelled");
+                settle(a, Verdict.DONE);
+            }
+            case RunLedger.Start.AlreadyEnded ended -> {
+                metrics.skipped(job.type(), "ended");
+                settle(a, Verdict.DONE);
+            }
+            case RunLedger.Start.Missing missing -> {
+                LOG.warn("run {}/{} has no record and none could be created; dropping the job", job.tenant(), job.runId());
+                settle(a, Verdict.DONE);
+            }
+            case RunLedger.Start.Failed failed -> {
+                a.failure = new RetryableFailure(job.tenant(), job.runId(),
+                        "Redis refused the start: " + failed.cause().getMessage(), failed.cause());
+                a.stage = Attempt.Stage.START_FAILED;
+            }
+        }
+    }
+
+    /**
+     * Runs, on the caller's thread, the started attempts whose kind is {@link JobKind#quick()};
+     * the others still {@link Attempt#runs()}.
+     */
+    public void runQuick(List<Attempt> attempts) {
+        for (Attempt a : attempts) {
+            if (a.stage == Attempt.Stage.STARTED && kinds.forType(a.job.type()).quick()) {
+                run(a);
+            }
+        }
+    }
+
+    /**
+     * Runs a started attempt's job to its outcome (its terminal status is then written by
+     * {@link #endAll}), or a failed one through the retry policy. On the attempt's own thread.
+     */
+    public void run(Attempt a) {
+        try {
+            if (a.stage == Attempt.Stage.START_FAILED) {
+                settle(a, afterFailure(a, a.failure));
+            } else if (a.stage == Attempt.Stage.STARTED) {
+                execute(a);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("run {}/{}: attempt {} could not be recorded; releasing it", a.job.tenant(), a.job.runId(),
+                    a.number, e);
+            settle(a, Verdict.RETRY);
+        }
+    }
+
+    private void execute(Attempt a) {
+        JobMessage job = a.job;
         Outcome outcome;
-        try (RunContext context = new RunContext(job, attempt, epoch, control, ledger, environment, timeoutOf(job))) {
+        try (RunContext context = new RunContext(job, a.number, a.epoch, a.control, ledger, environment, timeoutOf(job))) {
             outcome = kinds.forType(job.type()).run(context);
         } catch (RunFailure failure) {
-            return afterFailure(job, attempt, epoch, control, failure);
+            settle(a, afterFailure(a, failure));
+            return;
         } catch (InterruptedException e) {
-            control.stop(StopReason.SHUTDOWN);
+            a.control.stop(StopReason.SHUTDOWN);
             outcome = null;
         } catch (RuntimeException e) {
             LOG.warn("run {}/{}: unexpected error", job.tenant(), job.runId(), e);
-            return afterFailure(job, attempt, epoch, control,
-                    new RetryableFailure(job.tenant(), job.runId(), "worker error: " + e, e));
+            settle(a, afterFailure(a, new RetryableFailure(job.tenant(), job.runId(), "worker error: " + e, e)));
+            return;
         }
-        StopReason stop = control.stopReason();
+        StopReason stop = a.control.stopReason();
         if (stop == StopReason.LEASE_LOST) {
-            LOG.info("run {}/{}: attempt {} lost its lease; another attempt owns the run", job.tenant(), job.runId(), attempt);
-            return Verdict.DONE;
+            LOG.info("run {}/{}: attempt {} lost its lease; another attempt owns the run", job.tenant(), job.runId(), a.number);
+            settle(a, Verdict.DONE);
+        } else if (stop == StopReason.SHUTDOWN || outcome == null) {
+            requeue(a, "Released: its worker shut down; waiting for another worker");
+            settle(a, Verdict.RETRY);
+        } else {
+            a.outcome = outcome;
+            a.stage = Attempt.Stage.FINISHING;
         }
-        if (stop == StopReason.SHUTDOWN || outcome == null) {
-            requeue(job, epoch, "Released: its worker shut down; waiting for another worker");
-            return Verdict.RETRY;
-        }
-        finish(job, epoch, outcome, attempt);
-        metrics.finished(job.type(), outcome.status(), environment.clock().millis() - startedAt);
-        return Verdict.DONE;
     }
 
-    private Verdict afterFailure(JobMessage job, int attempt, long epoch, RunControl control, RunFailure failure) {
-        RetryPolicy.Decision decision = retryPolicy.decide(attempt, failure);
+    /** Writes the terminal status of every attempt that reached an outcome, in one pipeline; settles them all. */
+    public void endAll(List<Attempt> attempts) {
+        List<Attempt> finishing = new ArrayList<>(attempts.size());
+        for (Attempt a : attempts) {
+            if (a.stage == Attempt.Stage.FINISHING) {
+                finishing.add(a);
+            } else if (a.stage != Attempt.Stage.SETTLED) {
+                LOG.warn("run {}/{}: attempt {} ended without a verdict; releasing it", a.job.tenant(), a.job.runId(), a.number);
+                settle(a, Verdict.RETRY);
+            }
+        }
+        if (finishing.isEmpty()) {
+            return;
+        }
+        List<RunLedger.Finish> finishes = new ArrayList<>(finishing.size());
+        for (Attempt a : finishing) {
+            finishes.add(finishOf(a, a.outcome));
+        }
+        long now = environment.clock().millis();
+        List<RunLedger.Written> written;
+        try {
+            written = ledger.finishAll(finishes, now);
+        } catch (JedisException e) {
+            // Not acknowledged, so not lost: the records go back to the queue and the runs are tried again.
+            LOG.warn("{} terminal status(es) could not be recorded ({}); releasing them", finishing.size(), e.getMessage());
+            finishing.forEach(a -> settle(a, Verdict.RETRY));
+            return;
+        }
+        for (int i = 0; i < finishing.size(); i++) {
+            Attempt a = finishing.get(i);
+            RunLedger.Written w = written.get(i);
+            if (w.failure() != null) {
+                LOG.warn("run {}/{}: attempt {} could not be recorded; releasing it", a.job.tenant(), a.job.runId(),
+                        a.number, w.failure());
+                settle(a, Verdict.RETRY);
+                continue;
+            }
+            if (!w.written()) {
+                LOG.info("run {}/{}: status {} not written, the attempt no longer holds the run",
+                        a.job.tenant(), a.job.runId(), a.outcome.status());
+            }
+            metrics.finished(a.job.type(), a.outcome.status(), now - a.startedAt);
+            settle(a, Verdict.DONE);
+        }
+    }
+
+    private void settle(Attempt a, Verdict verdict) {
+        a.settle(verdict);
+        registry.remove(a.control);
+    }
+
+    private Verdict afterFailure(Attempt a, RunFailure failure) {
+        JobMessage job = a.job;
+        RetryPolicy.Decision decision = retryPolicy.decide(a.number, failure);
         if (decision instanceof RetryPolicy.Decision.Retry retry) {
             metrics.retried(job.type());
-            LOG.info("run {}/{}: attempt {} failed ({}); retrying in {} ms", job.tenant(), job.runId(), attempt,
+            LOG.info("run {}/{}: attempt {} failed ({}); retrying in {} ms", job.tenant(), job.runId(), a.number,
                     failure.getMessage(), retry.delay().toMillis());
-            if (epoch > 0) {
-                requeue(job, epoch, "Attempt " + attempt + " failed (" + failure.getMessage() + "); retrying in "
+            if (a.epoch > 0) {
+                requeue(a, "Attempt " + a.number + " failed (" + failure.getMessage() + "); retrying in "
                         + retry.delay().toMillis() + " ms");
             }
-            if (!control.pause(retryPolicy, retry.delay()) && control.stopReason() == StopReason.CANCELLED) {
+            if (!a.control.pause(retryPolicy, retry.delay()) && a.control.stopReason() == StopReason.CANCELLED) {
                 // Cancelled while waiting: the run was QUEUED, so the cancel itself ended it.
                 return Verdict.DONE;
             }
             return Verdict.RETRY;
         }
         String reason = ((RetryPolicy.Decision.GiveUp) decision).reason();
-        if (epoch > 0) {
-            finish(job, epoch, new Outcome(RunStatus.FAILED, reason, Map.of(), "", ""), attempt);
+        if (a.epoch > 0) {
+            RunLedger.Finish finish = finishOf(a, new Outcome(RunStatus.FAILED, reason, Map.of(), "", ""));
+            // A Redis error propagates: the record is then released, not acknowledged, so the status is not lost.
+            if (!ledger.finish(finish.tenant(), finish.runId(), finish.epoch(), finish.status(),
+                    environment.clock().millis(), finish.fields(), finish.output())) {
+                LOG.info("run {}/{}: status FAILED not written, the attempt no longer holds the run",
+                        job.tenant(), job.runId());
+            }
         }
         metrics.finished(job.type(), RunStatus.FAILED, -1);
-        return failure.retryable() ? new Verdict.DeadLetter(reason, attempt) : Verdict.DONE;
+        return failure.retryable() ? new Verdict.DeadLetter(reason, a.number) : Verdict.DONE;
     }
 
-    private void finish(JobMessage job, long epoch, Outcome outcome, int attempt) {
+    private static RunLedger.Finish finishOf(Attempt a, Outcome outcome) {
         Map<String, String> fields = new LinkedHashMap<>(outcome.fields());
         fields.put("message", outcome.message());
-        fields.put("attempt", Integer.toString(attempt));
-        Map<String, String> output = Map.of("stdout", outcome.stdout(), "stderr", outcome.stderr());
-        // A Redis error propagates: the record is then released, not acknowledged, so the status is not lost.
-        if (!ledger.finish(job.tenant(), job.runId(), epoch, outcome.status(), environment.clock().millis(), fields, output)) {
-            LOG.info("run {}/{}: status {} not written, the attempt no longer holds the run",
-                    job.tenant(), job.runId(), outcome.status());
-        }
+        fields.put("attempt", Integer.toString(a.number));
+        return new RunLedger.Finish(a.job.tenant(), a.job.runId(), a.epoch, outcome.status(), fields,
+                Map.of("stdout", outcome.stdout(), "stderr", outcome.stderr()));
     }
 
-    private void requeue(JobMessage job, long epoch, String message) {
+    private void requeue(Attempt a, String message) {
         try {
-            ledger.update(job.tenant(), job.runId(), epoch, Map.of("status", RunStatus.QUEUED.name(), "message", message));
+            ledger.update(a.job.tenant(), a.job.runId(), a.epoch, Map.of("status", RunStatus.QUEUED.name(), "message", message));
         } catch (JedisException e) {
-            LOG.warn("run {}/{}: cannot mark it queued again: {}", job.tenant(), job.runId(), e.getMessage());
+            LOG.warn("run {}/{}: cannot mark it queued again: {}", a.job.tenant(), a.job.runId(), e.getMessage());
         }
     }
 

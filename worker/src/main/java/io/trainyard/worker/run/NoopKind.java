@@ -2,8 +2,13 @@ package io.trainyard.worker.run;
 
 import io.trainyard.common.job.JobType;
 
-/** NOOP: runs nothing. Measures the queue itself (benchmarks, canaries), so it stays this cheap. */
+/**
+ * NOOP: runs nothing. Measures the queue itself (benchmarks, canaries), so it stays this cheap: it
+ * is quick, so it runs on its lane's thread, right between its batch's start and end.
+ */
 public final class NoopKind implements JobKind {
+    private static final Outcome COMPLETED = Outcome.completed("Completed (no-op)");
+
     @Override
     public JobType type() {
         return JobType.NOOP;
@@ -11,6 +16,11 @@ public final class NoopKind implements JobKind {
 
     @Override
     public Outcome run(RunContext context) {
-        return Outcome.completed("Completed (no-op)");
+        return COMPLETED;
+    }
+
+    @Override
+    public boolean quick() {
+        return true;
     }
 }

@@ -85,6 +85,16 @@ public final class WorkerHarness implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.jobsTopicFor(job.type()), job.runId(), Json.writeString(job)));
     }
 
+    /** Publishes without waiting, under {@code key}: jobs with one key share a partition and its order. */
+    public void publishAsync(String key, JobMessage job) {
+        producer.send(new ProducerRecord<>(Topics.jobsTopicFor(job.type()), key, Json.writeString(job)));
+    }
+
+    /** Publishes any value without waiting (for poison among jobs). */
+    public void publishAsync(String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
     public void flush() {
         producer.flush();
     }

@@ -1,0 +1,119 @@
+package io.trainyard.worker.perf;
+
+import io.trainyard.common.local.FreePort;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** One {@code WorkerMain} child process for {@link QueueBench}, watched through its /metrics. */
+final class WorkerProcess implements AutoCloseable {
+    private static final String FINISHED = "trainyard_worker_runs_finished_total{";
+
+    private final Process process;
+    private final int opsPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private WorkerProcess(Process process, int opsPort) {
+        this.process = process;
+        this.opsPort = opsPort;
+    }
+
+    static WorkerProcess start(Map<String, String> env, Path dir, String jfr) throws IOException {
+        int port = FreePort.pick();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-XX:+UseG1GC"));
+        if (!jfr.isBlank()) {
+            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trainyard.worker.WorkerMain"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker.log").toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("TRAINYARD_OPS_PORT", Integer.toString(port));
+        WorkerProcess worker = new WorkerProcess(builder.start(), port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!worker.ready()) {
+            if (!worker.process.isAlive() || System.nanoTime() > deadline) {
+                worker.close();
+                throw new IllegalStateException("the worker did not become ready; see " + dir.resolve("worker.log"));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return worker;
+    }
+
+    private boolean ready() {
+        try {
+            return get("/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs this worker ended COMPLETED. */
+    long completed() {
+        try {
+            double sum = 0;
+            for (String line : get("/metrics").body().split("\n")) {
+                if (line.startsWith(FINISHED) && line.contains("status=\"COMPLETED\"")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) sum;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Waits until {@link #completed()} reaches {@code target}, or has not moved for 30 s. Asks
+     * twice a second: a scrape costs the worker CPU (the figures come from the run records).
+     */
+    void awaitCompleted(long target) {
+        long seen = completed();
+        long movedAt = System.nanoTime();
+        while (seen < target) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            long now = completed();
+            if (now > seen) {
+                seen = now;
+                movedAt = System.nanoTime();
+            } else if (System.nanoTime() - movedAt > TimeUnit.SECONDS.toNanos(30) || !process.isAlive()) {
+                QueueBench.say("stalled at " + seen + " of " + target + " completed");
+                return;
+            }
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
