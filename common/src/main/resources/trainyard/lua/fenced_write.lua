@@ -4,27 +4,20 @@
 -- the run (the lease is then dropped), ARGV[4] number of run field/value pairs, then the run
 -- pairs, then output field/value pairs (stdout, stderr) for KEYS[3].
 -- Returns 1 when written, 0 when the epoch is stale or the run already ended.
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
+local state = redis.call('HMGET', KEYS[1], 'epoch', 'status')
+if state[1] ~= ARGV[1] then
   return 0
 end
-local status = redis.call('HGET', KEYS[1], 'status')
+local status = state[2]
 if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' or status == 'TIMED_OUT' then
   return 0
 end
-local n = tonumber(ARGV[4])
-local fields = {}
-for i = 5, 4 + 2 * n do
-  fields[#fields + 1] = ARGV[i]
+local last = 4 + 2 * tonumber(ARGV[4])
+if last > 4 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 5, last))
 end
-if #fields > 0 then
-  redis.call('HSET', KEYS[1], unpack(fields))
-end
-local output = {}
-for i = 5 + 2 * n, #ARGV do
-  output[#output + 1] = ARGV[i]
-end
-if #output > 0 then
-  redis.call('HSET', KEYS[3], unpack(output))
+if #ARGV > last then
+  redis.call('HSET', KEYS[3], unpack(ARGV, last + 1))
 end
 if ARGV[3] == '1' then
   redis.call('DEL', KEYS[2])

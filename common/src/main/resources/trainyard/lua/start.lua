@@ -5,28 +5,39 @@
 -- straight to Kafka has no record until a worker first sees it)
 -- Returns {epoch} when started, {0, status} when the run already ended, {-1} when it was cancelled
 -- before it started, {-2} when it does not exist and could not be created.
-local status = redis.call('HGET', KEYS[1], 'status')
+-- (The worker runs this once per job, so it reads once and writes the run once.)
+local state = redis.call('HMGET', KEYS[1], 'status', 'cancelRequested', 'epoch')
+local status = state[1]
+local create = false
 if not status then
   if #ARGV < 5 then
     return {-2}
   end
-  local fields = {}
-  for i = 5, #ARGV do
-    fields[#fields + 1] = ARGV[i]
-  end
-  redis.call('HSET', KEYS[1], unpack(fields))
+  create = true
   status = 'QUEUED'
 end
 if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' or status == 'TIMED_OUT' then
   return {0, status}
 end
-if redis.call('HGET', KEYS[1], 'cancelRequested') == '1' then
+if state[2] == '1' then
+  if create then
+    redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+  end
   redis.call('HSET', KEYS[1], 'status', 'CANCELLED', 'message', 'Cancelled before it started',
     'completedAt', ARGV[2])
   return {-1}
 end
-local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
-redis.call('HSET', KEYS[1], 'status', 'RUNNING', 'workerId', ARGV[1], 'executedAt', ARGV[2],
-  'attempt', ARGV[4], 'message', 'In Progress')
+local epoch = (tonumber(state[3]) or 0) + 1
+local running = {'status', 'RUNNING', 'workerId', ARGV[1], 'executedAt', ARGV[2], 'attempt', ARGV[4],
+  'message', 'In Progress', 'epoch', tostring(epoch)}
+if create then
+  -- The new run's own fields first, so that RUNNING and the epoch win over what they say.
+  local fields = {unpack(ARGV, 5)}
+  for i = 1, #running do
+    fields[#fields + 1] = running[i]
+  end
+  running = fields
+end
+redis.call('HSET', KEYS[1], unpack(running))
 redis.call('SET', KEYS[2], ARGV[1] .. ':' .. epoch, 'PX', ARGV[3])
 return {epoch}

@@ -280,8 +280,10 @@ public final class JobRunner {
         Map<String, String> fields = new LinkedHashMap<>(outcome.fields());
         fields.put("message", outcome.message());
         fields.put("attempt", Integer.toString(a.number));
-        return new RunLedger.Finish(a.job.tenant(), a.job.runId(), a.epoch, outcome.status(), fields,
-                Map.of("stdout", outcome.stdout(), "stderr", outcome.stderr()));
+        // A run that printed nothing gets no output hash: readers take a missing one as empty.
+        Map<String, String> output = outcome.stdout().isEmpty() && outcome.stderr().isEmpty() ? Map.of()
+                : Map.of("stdout", outcome.stdout(), "stderr", outcome.stderr());
+        return new RunLedger.Finish(a.job.tenant(), a.job.runId(), a.epoch, outcome.status(), fields, output);
     }
 
     private void requeue(Attempt a, String message) {

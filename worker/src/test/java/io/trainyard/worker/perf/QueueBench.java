@@ -36,7 +36,7 @@ import redis.clients.jedis.AbstractPipeline;
  * </ol>
  *
  * <p>{@code java -cp <worker test classpath> io.trainyard.worker.perf.QueueBench [--jobs 50000]
- * [--slots 1000] [--batch 500] [--rate 1000] [--seconds 10] [--warmup 5000] [--jfr file]}; further
+ * [--slots 1000] [--batch 500] [--rate 1000] [--seconds 10] [--warmup 5000] [--jfr file] [--aof yes]}; further
  * {@code TRAINYARD_*=value} arguments go to the worker's environment.
  */
 public final class QueueBench {
@@ -46,7 +46,8 @@ public final class QueueBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>(Map.of("--jobs", "50000", "--slots", "1000", "--batch", "500",
-                "--rate", "1000", "--seconds", "10", "--jfr", "", "--warmup", "5000"));
+                "--rate", "1000", "--seconds", "10", "--jfr", "", "--warmup", "5000",
+                "--aof", "yes"));
         Map<String, String> workerEnv = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("TRAINYARD_")) {
@@ -60,6 +61,7 @@ public final class QueueBench {
         try (RedisServer redisServer = RedisServer.start(dir.resolve("redis"), FreePort.pick());
              KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), FreePort.pick(), FreePort.pick());
              JedisPooled redis = new JedisPooled(java.net.URI.create(redisServer.uri()))) {
+            redis.configSet("appendonly", opts.get("--aof"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
             }
@@ -75,6 +77,13 @@ public final class QueueBench {
                 throughput(bootstrap, redis, worker, Integer.parseInt(opts.get("--jobs")), "throughput");
                 pickup(bootstrap, redis, worker, Integer.parseInt(opts.get("--rate")),
                         Integer.parseInt(opts.get("--seconds")));
+                worker.metrics("kafka_share_consumer").forEach(line -> say("  " + line));
+                say("redis commands (calls, µs per call):");
+                for (String line : redis.info("commandstats").split("\r?\n")) {
+                    if (line.startsWith("cmdstat_")) {
+                        say("  " + line.replaceAll("cmdstat_(\\w+):calls=(\\d+),usec=\\d+,usec_per_call=([\\d.]+).*", "$1 $2 $3"));
+                    }
+                }
             }
         }
     }
@@ -83,6 +92,7 @@ public final class QueueBench {
         String load = load();
         long before = worker.completed();
         List<String> ids = ids(label, n);
+        CpuTime cpu = CpuTime.now(worker.pid());
         long start = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 5)) {
             for (String id : ids) {
@@ -92,13 +102,14 @@ public final class QueueBench {
         }
         long published = System.currentTimeMillis();
         worker.awaitCompleted(before + n);
+        String cpuUsed = CpuTime.now(worker.pid()).perThousandSince(cpu, n);
         Map<String, long[]> runs = read(redis, ids);
         long last = runs.values().stream().mapToLong(r -> r[1]).max().orElse(start);
         long badEpochs = runs.values().stream().filter(r -> r[2] != 1).count();
         double seconds = Math.max(1, last - start) / 1000.0;
         say(String.format("%s: %,d NOOP jobs, %,d COMPLETED (%d not at epoch 1), publish %.1f s, first publish -> "
-                        + "last COMPLETED %.2f s = %,.0f jobs/s; load %s -> %s", label, n, runs.size(), badEpochs,
-                (published - start) / 1000.0, seconds, runs.size() / seconds, load, load()));
+                        + "last COMPLETED %.2f s = %,.0f jobs/s; load %s -> %s%n  %s", label, n, runs.size(), badEpochs,
+                (published - start) / 1000.0, seconds, runs.size() / seconds, load, load(), cpuUsed));
     }
 
     private static void pickup(String bootstrap, JedisPooled redis, WorkerProcess worker, int rate, int seconds) {
@@ -106,6 +117,7 @@ public final class QueueBench {
         long before = worker.completed();
         int n = rate * seconds;
         List<String> ids = ids("pickup", n);
+        CpuTime cpu = CpuTime.now(worker.pid());
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 0)) {
             long interval = 1_000_000_000L / rate;
             long t0 = System.nanoTime() + 50_000_000L;
@@ -119,11 +131,12 @@ public final class QueueBench {
             producer.flush();
         }
         worker.awaitCompleted(before + n);
+        String cpuUsed = CpuTime.now(worker.pid()).perThousandSince(cpu, n);
         long[] latencies = read(redis, ids).values().stream().mapToLong(r -> r[0]).sorted().toArray();
         say(String.format("pickup at %,d/s for %d s: %,d started; created -> RUNNING p50 %d ms, p99 %d ms, "
-                        + "p99.9 %d ms, max %d ms; load %s -> %s", rate, seconds, latencies.length,
+                        + "p99.9 %d ms, max %d ms; load %s -> %s%n  %s", rate, seconds, latencies.length,
                 pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9), latencies[latencies.length - 1],
-                load, load()));
+                load, load(), cpuUsed));
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap, int lingerMs) {

@@ -32,7 +32,7 @@ final class WorkerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseG1GC"));
         if (!jfr.isBlank()) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.ExecutionSample#period=1ms");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trainyard.worker.WorkerMain"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -51,11 +51,24 @@ final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     private boolean ready() {
         try {
             return get("/health/ready").statusCode() == 200;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The worker's metrics lines whose names start with {@code prefix}. */
+    List<String> metrics(String prefix) {
+        try {
+            return get("/metrics").body().lines().filter(l -> l.startsWith(prefix)).toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 
@@ -76,13 +89,13 @@ final class WorkerProcess implements AutoCloseable {
 
     /**
      * Waits until {@link #completed()} reaches {@code target}, or has not moved for 30 s. Asks
-     * twice a second: a scrape costs the worker CPU (the figures come from the run records).
+     * once a second: a scrape costs the worker CPU (the figures come from the run records).
      */
     void awaitCompleted(long target) {
         long seen = completed();
         long movedAt = System.nanoTime();
         while (seen < target) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_000));
             long now = completed();
             if (now > seen) {
                 seen = now;
