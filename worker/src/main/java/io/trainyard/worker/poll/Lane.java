@@ -1,5 +1,6 @@
 package io.trainyard.worker.poll;
 
+import io.trainyard.worker.poll.HeldRecords.Held;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>In explicit acknowledgement mode a share consumer may not poll again until every record of
  * its last poll is acknowledged; RENEW counts, but a renewed record comes back on the next poll
  * and nothing new comes with it. So a lane works in rounds: poll a batch, begin it as a whole,
- * run its jobs on virtual threads, acknowledge each as it ends (ACCEPT, RELEASE or REJECT, as the
- * handler says) and RENEW those still running at half the acquisition lock, and poll for new
- * records once none is left in flight. Acknowledgements are committed asynchronously once per
- * loop, or ride on the next poll when the lane is about to poll anyway.
+ * run its jobs, end what ended as a whole and acknowledge each record as the handler says
+ * (ACCEPT, RELEASE or REJECT), RENEW those still running at half the acquisition lock, and poll
+ * for new records once none is left in flight. Acknowledgements are committed asynchronously once
+ * per loop while jobs run, or ride on the next poll when the lane is about to poll anyway.
  */
 final class Lane<W> {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
@@ -35,29 +36,6 @@ final class Lane<W> {
     private static final long IDLE_POLL_MS = 1_000;
     /** Longest wait for ended work, and the poll while renewed records are on their way back. */
     private static final long TICK_MS = 100;
-
-    /** A record this lane holds, and its work. */
-    private static final class Held<W> {
-        final W work;
-        ConsumerRecord<byte[], byte[]> record;
-        int slot;
-        long lockedAt;
-        long renewingSince;
-        boolean renewing;
-        boolean orphan;
-        AcknowledgeType pendingAck;
-
-        Held(ConsumerRecord<byte[], byte[]> record, W work, long lockedAt) {
-            this.record = record;
-            this.work = work;
-            this.lockedAt = lockedAt;
-        }
-
-        boolean holds(ConsumerRecord<byte[], byte[]> other) {
-            return record.offset() == other.offset() && record.partition() == other.partition()
-                    && record.topic().equals(other.topic());
-        }
-    }
 
     private final int index;
     private final int capacity;
@@ -69,15 +47,11 @@ final class Lane<W> {
     private final Thread thread;
     private final LinkedBlockingQueue<Held<W>> ended = new LinkedBlockingQueue<>();
     private final List<Held<W>> endedNow = new ArrayList<>();
-    private final List<Held<W>> held;
+    private final HeldRecords<W> held;
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile int busy;
-    /** Held records neither acknowledged nor renewing: while there are any, the lane may not poll. */
-    private int inFlight;
-    private int renewing;
     /** Jobs still running whose records went with a replaced consumer; they keep their slots. */
     private int orphans;
-    private long renewCheckAt = Long.MAX_VALUE;
     private boolean dirty;
     /** Counts consumer replacements, so that a loop over records of a replaced consumer stops. */
     private int generation;
@@ -91,7 +65,7 @@ final class Lane<W> {
         this.jobs = jobs;
         this.clock = clock;
         this.configuredLockMs = configuredLockMs;
-        this.held = new ArrayList<>(capacity);
+        this.held = new HeldRecords<>(capacity);
         this.thread = Thread.ofPlatform().name("share-lane-" + index).unstarted(this::loop);
     }
 
@@ -144,9 +118,9 @@ final class Lane<W> {
                     }
                 }
                 renewDue(now);
-                if (renewing > 0 && renewalOverdue(now)) {
+                if (held.renewalOverdue(now, lockMs())) {
                     reset(new IllegalStateException("renewal not confirmed within the lock"));
-                } else if (inFlight == 0 && orphans == 0) {
+                } else if (held.inFlight() == 0 && orphans == 0) {
                     poll(held.isEmpty() ? IDLE_POLL_MS : TICK_MS);
                 } else {
                     commitIfDirty();
@@ -181,34 +155,27 @@ final class Lane<W> {
             return;
         }
         long now = clock.millis();
+        long renewAfter = lockMs() / 2;
         int polledBy = generation;
         List<ConsumerRecord<byte[], byte[]>> fresh = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            Held<W> back = renewing > 0 ? renewed(record) : null;
+            Held<W> back = held.renewed(record, now, renewAfter);
             if (back == null) {
                 fresh.add(record);
-                continue;
-            }
-            back.record = record;
-            back.renewing = false;
-            back.lockedAt = now;
-            renewing--;
-            if (back.pendingAck != null) {
+            } else if (back.pendingAck != null) {
+                // Its job ended while the renewal was on its way: acknowledge it now.
                 acknowledge(back, back.pendingAck);
                 if (generation != polledBy) {
                     return;
                 }
-            } else {
-                inFlight++;
-                renewCheckAt = Math.min(renewCheckAt, now + lockMs() / 2);
             }
         }
         if (!fresh.isEmpty()) {
-            take(fresh, now);
+            take(fresh, now, renewAfter);
         }
     }
 
-    private void take(List<ConsumerRecord<byte[], byte[]>> fresh, long now) {
+    private void take(List<ConsumerRecord<byte[], byte[]>> fresh, long now, long renewAfter) {
         int room = poller.takingWork() ? capacity - held.size() - orphans : 0;
         if (fresh.size() > room) {
             // Not expected (the consumer asks for at most `capacity`), but a worker never holds more than its slots.
@@ -228,12 +195,8 @@ final class Lane<W> {
             release(fresh);
             return;
         }
-        renewCheckAt = Math.min(renewCheckAt, now + lockMs() / 2);
         for (int i = 0; i < works.size(); i++) {
-            Held<W> h = new Held<>(fresh.get(i), works.get(i), now);
-            h.slot = held.size();
-            held.add(h);
-            inFlight++;
+            Held<W> h = held.add(fresh.get(i), works.get(i), now, renewAfter);
             if (handler.runs(h.work)) {
                 jobs.execute(() -> run(h));
             } else {
@@ -241,20 +204,6 @@ final class Lane<W> {
             }
         }
         busy = held.size() + orphans;
-    }
-
-    /** Hands records straight back; false when that failed and the consumer was replaced. */
-    private boolean release(List<ConsumerRecord<byte[], byte[]>> records) {
-        try {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                consumer.acknowledge(record, AcknowledgeType.RELEASE);
-            }
-            dirty = true;
-            return true;
-        } catch (KafkaException | IllegalStateException e) {
-            reset(e);
-            return false;
-        }
     }
 
     private void run(Held<W> h) {
@@ -268,7 +217,7 @@ final class Lane<W> {
         }
     }
 
-    /** Ends the work that ended since the last call, in one go, and acknowledges it. */
+    /** Ends the work that ended since the last call, in one go, and acknowledges its records. */
     private void endWork() {
         ended.drainTo(endedNow);
         if (endedNow.isEmpty()) {
@@ -292,7 +241,6 @@ final class Lane<W> {
             } else if (h.renewing) {
                 h.pendingAck = acks.get(i);
             } else {
-                inFlight--;
                 acknowledge(h, acks.get(i));
             }
         }
@@ -300,63 +248,39 @@ final class Lane<W> {
     }
 
     private void acknowledge(Held<W> h, AcknowledgeType type) {
+        held.acknowledged(h);
         try {
             consumer.acknowledge(h.record, type);
             dirty = true;
-            remove(h);
         } catch (KafkaException | IllegalStateException e) {
-            remove(h);
             reset(e);
         }
     }
 
     private void renewDue(long now) {
-        if (now < renewCheckAt) {
-            return;
-        }
-        long half = lockMs() / 2;
-        long next = Long.MAX_VALUE;
-        for (Held<W> h : held) {
-            if (h.renewing) {
-                continue;
-            }
-            if (now - h.lockedAt < half) {
-                next = Math.min(next, h.lockedAt + half);
-                continue;
-            }
-            try {
+        try {
+            held.renewDue(now, lockMs() / 2, h -> {
                 consumer.acknowledge(h.record, AcknowledgeType.RENEW);
-            } catch (KafkaException | IllegalStateException e) {
-                reset(e);
-                return;
+                dirty = true;
+                poller.renewed();
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            reset(e);
+        }
+    }
+
+    /** Hands records straight back; false when that failed and the consumer was replaced. */
+    private boolean release(List<ConsumerRecord<byte[], byte[]>> records) {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                consumer.acknowledge(record, AcknowledgeType.RELEASE);
             }
-            h.renewing = true;
-            h.renewingSince = now;
-            renewing++;
-            inFlight--;
             dirty = true;
-            poller.renewed();
+            return true;
+        } catch (KafkaException | IllegalStateException e) {
+            reset(e);
+            return false;
         }
-        renewCheckAt = next;
-    }
-
-    private boolean renewalOverdue(long now) {
-        long lock = lockMs();
-        for (Held<W> h : held) {
-            if (h.renewing && now - h.renewingSince > lock) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Held<W> renewed(ConsumerRecord<byte[], byte[]> record) {
-        for (Held<W> h : held) {
-            if (h.renewing && h.holds(record)) {
-                return h;
-            }
-        }
-        return null;
     }
 
     private void commitIfDirty() {
@@ -372,16 +296,9 @@ final class Lane<W> {
     }
 
     private long waitMillis(long now) {
-        long wait = renewCheckAt == Long.MAX_VALUE ? TICK_MS : Math.min(TICK_MS, renewCheckAt - now);
+        long checkAt = held.renewCheckAt();
+        long wait = checkAt == Long.MAX_VALUE ? TICK_MS : Math.min(TICK_MS, checkAt - now);
         return Math.max(1, wait);
-    }
-
-    private void remove(Held<W> h) {
-        Held<W> last = held.remove(held.size() - 1);
-        if (last != h) {
-            held.set(h.slot, last);
-            last.slot = h.slot;
-        }
     }
 
     /** Replaces the consumer after an error; jobs still running keep their slots until they end. */
@@ -392,16 +309,7 @@ final class Lane<W> {
         } catch (RuntimeException e) {
             // Closing a broken consumer may fail too; its records' locks expire on the broker.
         }
-        for (Held<W> h : held) {
-            if (h.pendingAck == null) {
-                h.orphan = true;
-                orphans++;
-            }
-        }
-        held.clear();
-        inFlight = 0;
-        renewing = 0;
-        renewCheckAt = Long.MAX_VALUE;
+        orphans += held.orphanAll();
         dirty = false;
         generation++;
         consumer = poller.subscribed(index, capacity);
@@ -409,10 +317,8 @@ final class Lane<W> {
 
     private void close() {
         try {
-            for (Held<W> h : held) {
-                if (!h.renewing && !h.orphan) {
-                    consumer.acknowledge(h.record, AcknowledgeType.RELEASE);
-                }
+            for (ConsumerRecord<byte[], byte[]> record : held.inFlightRecords()) {
+                consumer.acknowledge(record, AcknowledgeType.RELEASE);
             }
             try {
                 consumer.commitSync(Duration.ofSeconds(5));
