@@ -28,6 +28,8 @@ import io.trainyard.ingress.http.RequestMetrics;
 import io.trainyard.ingress.http.RouteTable;
 import io.trainyard.ingress.mlw.Mlw;
 import io.trainyard.ingress.mlw.MlwDialect;
+import io.trainyard.ingress.redis.SharedRedis;
+import io.trainyard.ingress.submit.EventLog;
 import io.trainyard.ingress.submit.KafkaPublisher;
 import io.trainyard.ingress.submit.SubmitMetrics;
 import io.trainyard.ingress.submit.Submissions;
@@ -42,7 +44,6 @@ import java.util.Map;
 import java.util.SortedSet;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import redis.clients.jedis.JedisPooled;
 
 /**
  * The ingress's composition root: reads the configuration, wires stores, the Kafka publisher,
@@ -77,18 +78,22 @@ public final class Ingress implements AutoCloseable {
 
         PrometheusMeterRegistry registry = ServiceMeters.create();
 
-        JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
+        SharedRedis redis = SharedRedis.connect(URI.create(config.get(CommonSettings.REDIS_URI)),
+                config.get(IngressSettings.REDIS_LANES));
         AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-ingress-admin"));
         KafkaClientMetrics adminMeters = KafkaClientMeters.bind(registry, admin);
         TopicProvisioner topics = TopicProvisioner.start(admin, KafkaSetup.Layout.local());
-        KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout, registry);
+        KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout,
+                config.get(IngressSettings.PUBLISH_LINGER_MS), registry);
         KafkaClientMetrics publisherMeters = KafkaClientMeters.bind(registry, publisher.producer());
 
         TaskStore taskStore = new TaskStore(redis);
         SchedulePublisher schedulePublisher = new SchedulePublisher(publisher.producer(), Duration.ofMillis(publishTimeout));
         ScheduleSink schedules = ScheduleSink.of(schedulePublisher);
-        Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry));
+        EventLog events = new EventLog(Submissions.class, System.err, clock);
+        Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry),
+                events);
         BearerTokens tokens = BearerTokens.load(config.get(IngressSettings.TOKEN_KEYS_FILE),
                 config.get(IngressSettings.TOKEN_ISSUER), clock);
         Authenticator authenticator = new Authenticator(users, tokens, new Sessions(redis, users), clock);
@@ -108,6 +113,8 @@ public final class Ingress implements AutoCloseable {
                 .port(config.get(IngressSettings.HTTP_PORT))
                 .shutdownHook(false)
                 .maxPayloadSize(Math.max(maxBody, maxUpload))
+                // A response is one write; waiting for the client's ACK before the next (Nagle) only adds latency.
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .directHandlers(errors.directHandlers())
                 .routing(routing -> {
                     routing.addFilter(new RequestMetrics(registry));
@@ -123,7 +130,7 @@ public final class Ingress implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new Ingress(server, routes, List.of(topics, publisherMeters, publisher, adminMeters,
+        return new Ingress(server, routes, List.of(events, topics, publisherMeters, publisher, adminMeters,
                 () -> admin.close(Duration.ofSeconds(2)), redis, registry::close));
     }
 

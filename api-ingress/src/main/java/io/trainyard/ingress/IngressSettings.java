@@ -16,6 +16,12 @@ public final class IngressSettings {
             64 << 20, 1024, Integer.MAX_VALUE, "Largest resource upload (multipart) accepted; larger ones get 413.");
     public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_PUBLISH_TIMEOUT_MS", 10_000,
             500, 300_000, "How long a submit waits for Kafka's acknowledgement before it is rolled back (503).");
+    public static final Setting<Long> PUBLISH_LINGER_MS = Setting.millis("TRAINYARD_PUBLISH_LINGER_MS", 2, 0, 100,
+            "How long the Kafka producer holds a batch open: submits arriving meanwhile share one request and "
+                    + "one acknowledgement (each still answers only once Kafka has its job).");
+    public static final Setting<Integer> REDIS_LANES = Setting.integer("TRAINYARD_REDIS_LANES", 2, 1, 64,
+            "Redis connections that carry the API's commands, each with a thread sending every command queued "
+                    + "since its last round trip in one go: concurrent requests share round trips.");
 
     public static final Setting<String> TOKEN_KEYS_FILE = Setting.string("TRAINYARD_TOKEN_KEYS_FILE", "",
             "JWK Set (JSON) whose keys verify bearer tokens (HS256, RS256, ES256); a shared secret (kty oct) also "
@@ -24,7 +30,7 @@ public final class IngressSettings {
             "Required `iss` of bearer tokens, and the issuer of tokens the ingress signs; empty: not checked.");
 
     public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
-            PUBLISH_TIMEOUT_MS, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
+            PUBLISH_TIMEOUT_MS, PUBLISH_LINGER_MS, REDIS_LANES, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
 
     private IngressSettings() {}
 }

@@ -71,16 +71,9 @@ public final class Authenticator {
     }
 
     Principal verifyBasic(String header) {
-        Optional<Principal> known = verified.get(header);
-        if (known.isPresent()) {
-            return known.get();
-        }
-        BasicCredentials credentials = BasicCredentials.parse(header)
+        return verified.get(header, () -> BasicCredentials.parse(header)
+                        .flatMap(c -> users.verify(c.tenant(), c.user(), c.password())))
                 .orElseThrow(Authenticator::notAuthorized);
-        Principal principal = users.verify(credentials.tenant(), credentials.user(), credentials.password())
-                .orElseThrow(Authenticator::notAuthorized);
-        verified.put(header, principal);
-        return principal;
     }
 
     static ApiException notAuthorized() {

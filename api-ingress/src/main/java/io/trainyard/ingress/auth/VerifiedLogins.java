@@ -7,12 +7,20 @@ import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Remembers credentials that passed bcrypt for a short while, so a client sending the same
  * Authorization header on every call pays for one bcrypt check, not one per request. Keyed by a
  * SHA-256 of the header: the password itself is never kept.
+ *
+ * <p>One check per header at a time: requests arriving with a header that is being checked wait
+ * for that check rather than each running bcrypt (64 connections of one client would otherwise
+ * spend seconds of CPU at once, every time the entry expires). While a remembered header is
+ * re-checked after expiry, the other requests keep its remembered principal.
  */
 final class VerifiedLogins {
     private static final int MAX_ENTRIES = 10_000;
@@ -20,6 +28,7 @@ final class VerifiedLogins {
     private record Entry(Principal principal, long expiresAt) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<Principal>>> checking = new ConcurrentHashMap<>();
     private final InstantSource clock;
     private final long ttlMillis;
 
@@ -28,19 +37,51 @@ final class VerifiedLogins {
         this.ttlMillis = ttlMillis;
     }
 
-    Optional<Principal> get(String header) {
-        Entry entry = entries.get(digest(header));
-        if (entry == null || entry.expiresAt() < clock.millis()) {
-            return Optional.empty();
+    /** The principal {@code header} stands for: remembered, or found by {@code check} (bcrypt) and remembered. */
+    Optional<Principal> get(String header, Supplier<Optional<Principal>> check) {
+        String key = digest(header);
+        Entry known = entries.get(key);
+        if (known != null && known.expiresAt() >= clock.millis()) {
+            return Optional.of(known.principal());
         }
-        return Optional.of(entry.principal());
+        CompletableFuture<Optional<Principal>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Principal>> running = checking.putIfAbsent(key, mine);
+        if (running != null) {
+            return known != null ? Optional.of(known.principal()) : await(running);
+        }
+        try {
+            Optional<Principal> principal = check.get();
+            if (principal.isPresent()) {
+                remember(key, principal.get());
+            } else {
+                entries.remove(key);
+            }
+            mine.complete(principal);
+            return principal;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(key, mine);
+        }
     }
 
-    void put(String header, Principal principal) {
+    private void remember(String key, Principal principal) {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(digest(header), new Entry(principal, clock.millis() + ttlMillis));
+        entries.put(key, new Entry(principal, clock.millis() + ttlMillis));
+    }
+
+    private static Optional<Principal> await(CompletableFuture<Optional<Principal>> check) {
+        try {
+            return check.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static String digest(String header) {

@@ -28,7 +28,10 @@ final class MlwTime {
     /** Splits a start time into MLW's {@code startDate}, {@code startTimeH}, {@code startTimeM}. */
     static String[] split(long epochMillis, ZoneId zone) {
         var local = Instant.ofEpochMilli(epochMillis).atZone(zone);
-        return new String[] {local.toLocalDate().toString(), String.format("%02d", local.getHour()),
-                String.format("%02d", local.getMinute())};
+        return new String[] {local.toLocalDate().toString(), twoDigits(local.getHour()), twoDigits(local.getMinute())};
+    }
+
+    private static String twoDigits(int value) {
+        return value < 10 ? "0" + value : Integer.toString(value);
     }
 }

@@ -1,12 +1,16 @@
 package io.trainyard.ingress.mlw;
 
 import io.trainyard.common.Ids;
+import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.resource.ResourceRecords;
 import io.trainyard.common.store.LuaScript;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** A tenant's MLW projects in Redis; project names are unique per tenant, enforced atomically. */
@@ -44,6 +48,34 @@ final class ProjectStore {
         Map<String, String> project = redis.hgetAll(new ProjectKeys(tenant).project(projectId));
         return project.isEmpty() ? Optional.empty() : Optional.of(project);
     }
+
+    /**
+     * A project and one of its resources, read together in one round trip (the submit path's
+     * lookup). Empty when the project does not exist; {@code resource} is empty when the resource
+     * does not exist or belongs to another project.
+     */
+    Optional<WithResource> getWithResource(String tenant, String projectId, String resourceId) {
+        ProjectKeys keys = new ProjectKeys(tenant);
+        boolean safeResourceId = ResourceFiles.isSafeId(resourceId);
+        Response<Map<String, String>> project;
+        Response<Map<String, String>> resource = null;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            project = pipeline.hgetAll(keys.project(projectId));
+            if (safeResourceId) {
+                resource = pipeline.hgetAll(keys.resource(resourceId));
+            }
+            pipeline.sync();
+        }
+        if (project.get().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Map<String, String>> found = Optional.ofNullable(resource).map(Response::get)
+                .filter(r -> projectId.equals(r.get(ResourceRecords.PROJECT_ID)));
+        return Optional.of(new WithResource(project.get(), found));
+    }
+
+    /** What {@link #getWithResource} read. */
+    record WithResource(Map<String, String> project, Optional<Map<String, String>> resource) {}
 
     List<Map<String, String>> list(String tenant) {
         List<Map<String, String>> projects = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
+import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.resource.ResourceKind;
 import io.trainyard.common.resource.ResourceRecords;
 import io.trainyard.ingress.auth.Principal;
@@ -144,8 +145,17 @@ final class ResourceRoutes {
 
     private void submit(ServerRequest req, ServerResponse res, Principal principal, JobType type,
                         ResourceKind needed) {
-        Map<String, String> project = ProjectRoutes.project(mlw, req, principal);
-        Map<String, String> resource = resource(req, principal, project);
+        String projectId = req.path().pathParameters().get("projectID");
+        String resourceId = req.path().pathParameters().get("resourceID");
+        if (!ResourceFiles.isSafeId(projectId)) {
+            throw ApiException.notFound("Project " + projectId);
+        }
+        // Project and resource in one round trip: a submit's Redis work is this read and the submit script.
+        ProjectStore.WithResource found = mlw.projects.getWithResource(principal.tenant(), projectId, resourceId)
+                .orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        Map<String, String> project = found.project();
+        Map<String, String> resource = found.resource()
+                .orElseThrow(() -> ApiException.notFound("Resource " + resourceId));
         JsonNode body = mlw.bodies.jsonObject(req);
         var request = SubmitBody.parse(body, principal, type, project, resource, mlw.clock.instant());
         if (!needed.name().equals(resource.get("kind"))) {

@@ -134,8 +134,11 @@ final class TaskView {
     }
 
     private static JsonNode json(String value) {
+        if (value == null || value.isEmpty() || value.equals("[]")) {
+            return Json.MAPPER.createArrayNode(); // what most tasks hold: no parser needed
+        }
         try {
-            return Json.MAPPER.readTree(value == null || value.isEmpty() ? "[]" : value);
+            return Json.MAPPER.readTree(value);
         } catch (JsonProcessingException e) {
             return Json.MAPPER.createArrayNode();
         }

@@ -34,14 +34,16 @@ public final class Submissions {
     private final ScheduleSink schedules;
     private final InstantSource clock;
     private final SubmitMetrics metrics;
+    private final EventLog events;
 
     public Submissions(TaskStore store, RecordPublisher jobs, ScheduleSink schedules, InstantSource clock,
-                       SubmitMetrics metrics) {
+                       SubmitMetrics metrics, EventLog events) {
         this.store = store;
         this.jobs = jobs;
         this.schedules = schedules;
         this.clock = clock;
         this.metrics = metrics;
+        this.events = events;
     }
 
     public Submitted submit(SubmitRequest request) {
@@ -71,7 +73,7 @@ public final class Submissions {
                     + "task name is free again; try again shortly", 5, e);
         }
         metrics.outcome(request, "accepted");
-        LOG.info("{}", EventLine.of("submitted").with("task", taskId).with("run", runId).with("tenant", request.tenant())
+        events.log(EventLine.of("submitted").with("task", taskId).with("run", runId).with("tenant", request.tenant())
                 .with("attempt", runId == null ? null : 1).with("type", request.type())
                 .with("dialect", request.dialect()).with("recurrence", request.recurrence()));
         return new Submitted(task, run);

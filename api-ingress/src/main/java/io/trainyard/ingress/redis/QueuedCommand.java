@@ -1,0 +1,67 @@
+package io.trainyard.ingress.redis;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A command waiting in a {@link PipelineLanes} queue for its round trip. The lane only moves
+ * bytes: it hands over the raw reply, and the caller's own thread decodes it.
+ */
+final class QueuedCommand<T> {
+    /** Longer than any round trip can take: the lanes' sockets time out well before. */
+    static final long MAX_WAIT_MILLIS = 30_000;
+
+    private final CommandObject<T> command;
+    private final CompletableFuture<Object> reply = new CompletableFuture<>();
+
+    QueuedCommand(CommandObject<T> command) {
+        this.command = command;
+    }
+
+    CommandArguments arguments() {
+        return command.getArguments();
+    }
+
+    /** The raw reply; a {@link JedisDataException} stands for Redis's error reply to this command. */
+    void answer(Object raw) {
+        reply.complete(raw);
+    }
+
+    void fail(JedisException e) {
+        reply.completeExceptionally(e);
+    }
+
+    /** Waits for the reply; throws what Redis or the connection said, as a direct call would. */
+    T get() {
+        return decode(raw());
+    }
+
+    /** The raw reply, or a {@link JedisDataException} for an error reply; a lost connection throws. */
+    Object raw() {
+        try {
+            return reply.get(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof JedisException cause ? cause
+                    : new JedisConnectionException("the Redis round trip failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new JedisConnectionException("no reply from Redis within " + MAX_WAIT_MILLIS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JedisConnectionException("interrupted while waiting for Redis", e);
+        }
+    }
+
+    T decode(Object raw) {
+        if (raw instanceof JedisDataException error) {
+            throw error;
+        }
+        return command.getBuilder().build(raw);
+    }
+}

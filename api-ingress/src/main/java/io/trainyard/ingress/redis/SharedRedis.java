@@ -1,0 +1,76 @@
+package io.trainyard.ingress.redis;
+
+import java.net.URI;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.executors.CommandExecutor;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The ingress's Redis client. Commands and pipelines go through a few shared, pipelined
+ * connections ({@link PipelineLanes}), so concurrent requests share round trips; transactions
+ * ({@code multi()}) and anything else that needs a connection of its own take one from a small
+ * pool.
+ */
+public final class SharedRedis extends UnifiedJedis {
+    /** Connections for transactions and the like: rare, short, and never on the submit path. */
+    static final int OWN_CONNECTIONS = 16;
+
+    private final PipelineLanes lanes;
+    private final CommandObjects commands;
+
+    private SharedRedis(PipelineLanes lanes, PooledConnectionProvider pool, CommandObjects commands) {
+        super(new ClosingBoth(lanes, pool), pool, commands);
+        this.lanes = lanes;
+        this.commands = commands;
+    }
+
+    /** A client of the Redis at {@code uri} (redis:// or rediss://; user, password and db as Jedis reads them). */
+    public static SharedRedis connect(URI uri, int lanes) {
+        HostAndPort address = new HostAndPort(uri.getHost(), uri.getPort());
+        JedisClientConfig client = DefaultJedisClientConfig.builder()
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .protocol(JedisURIHelper.getRedisProtocol(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .build();
+        ConnectionPoolConfig own = new ConnectionPoolConfig();
+        own.setMaxTotal(OWN_CONNECTIONS);
+        own.setMaxIdle(OWN_CONNECTIONS);
+        own.setJmxEnabled(false);
+        return new SharedRedis(new PipelineLanes(lanes, () -> new Connection(address, client)),
+                new PooledConnectionProvider(address, client, own), new CommandObjects());
+    }
+
+    @Override
+    public AbstractPipeline pipelined() {
+        return new LanePipeline(lanes, commands);
+    }
+
+    /** Closes the lanes, then the pool, whatever the lanes' closing threw. */
+    private record ClosingBoth(PipelineLanes lanes, PooledConnectionProvider pool)
+            implements CommandExecutor {
+        @Override
+        public <T> T executeCommand(CommandObject<T> command) {
+            return lanes.executeCommand(command);
+        }
+
+        @Override
+        public void close() {
+            try {
+                lanes.close();
+            } finally {
+                pool.close();
+            }
+        }
+    }
+}
