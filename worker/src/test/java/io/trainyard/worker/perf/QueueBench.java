@@ -36,7 +36,7 @@ import redis.clients.jedis.AbstractPipeline;
  * </ol>
  *
  * <p>{@code java -cp <worker test classpath> io.trainyard.worker.perf.QueueBench [--jobs 50000]
- * [--slots 1000] [--batch 500] [--rate 1000] [--seconds 10] [--warmup 5000] [--jfr file] [--aof yes]}; further
+ * [--slots 1000] [--batch 500] [--rate 1000] [--seconds 10] [--warmup 5000] [--jfr file] [--aof yes] [--idle 0]}; further
  * {@code TRAINYARD_*=value} arguments go to the worker's environment.
  */
 public final class QueueBench {
@@ -47,7 +47,7 @@ public final class QueueBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>(Map.of("--jobs", "50000", "--slots", "1000", "--batch", "500",
                 "--rate", "1000", "--seconds", "10", "--jfr", "", "--warmup", "5000",
-                "--aof", "yes"));
+                "--aof", "yes", "--idle", "0"));
         Map<String, String> workerEnv = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("TRAINYARD_")) {
@@ -74,6 +74,7 @@ public final class QueueBench {
                 String bootstrap = broker.bootstrapServers();
                 say("worker ready: slots " + opts.get("--slots") + ", batch " + opts.get("--batch"));
                 throughput(bootstrap, redis, worker, Integer.parseInt(opts.get("--warmup")), "warm-up");
+                idle(worker, Integer.parseInt(opts.get("--idle")));
                 throughput(bootstrap, redis, worker, Integer.parseInt(opts.get("--jobs")), "throughput");
                 pickup(bootstrap, redis, worker, Integer.parseInt(opts.get("--rate")),
                         Integer.parseInt(opts.get("--seconds")));
@@ -112,12 +113,26 @@ public final class QueueBench {
                 (published - start) / 1000.0, seconds, runs.size() / seconds, load, load(), cpuUsed));
     }
 
+    /** Nothing published for {@code seconds}: what the processes and the share fetches cost at rest. */
+    private static void idle(WorkerProcess worker, int seconds) {
+        if (seconds <= 0) {
+            return;
+        }
+        CpuTime cpu = CpuTime.now(worker.pid());
+        List<String> before = worker.metrics("kafka_share_consumer_fetches_total");
+        LockSupport.parkNanos(seconds * 1_000_000_000L);
+        say("idle " + seconds + " s: " + CpuTime.now(worker.pid()).perThousandSince(cpu, 1000 * seconds)
+                .replace("per 1,000 jobs", "per second") + "; fetches " + before + " -> "
+                + worker.metrics("kafka_share_consumer_fetches_total"));
+    }
+
     private static void pickup(String bootstrap, JedisPooled redis, WorkerProcess worker, int rate, int seconds) {
         String load = load();
         long before = worker.completed();
         int n = rate * seconds;
         List<String> ids = ids("pickup", n);
         CpuTime cpu = CpuTime.now(worker.pid());
+        List<String> fetchesBefore = worker.metrics("kafka_share_consumer_fetches_total");
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 0)) {
             long interval = 1_000_000_000L / rate;
             long t0 = System.nanoTime() + 50_000_000L;
@@ -131,7 +146,8 @@ public final class QueueBench {
             producer.flush();
         }
         worker.awaitCompleted(before + n);
-        String cpuUsed = CpuTime.now(worker.pid()).perThousandSince(cpu, n);
+        String cpuUsed = CpuTime.now(worker.pid()).perThousandSince(cpu, n) + "; fetches " + fetchesBefore + " -> "
+                + worker.metrics("kafka_share_consumer_fetches_total");
         long[] latencies = read(redis, ids).values().stream().mapToLong(r -> r[0]).sorted().toArray();
         say(String.format("pickup at %,d/s for %d s: %,d started; created -> RUNNING p50 %d ms, p99 %d ms, "
                         + "p99.9 %d ms, max %d ms; load %s -> %s%n  %s", rate, seconds, latencies.length,
