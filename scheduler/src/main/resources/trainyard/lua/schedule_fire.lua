@@ -1,47 +1,91 @@
--- Claim one fire of a schedule and, unless the overlap policy says otherwise, create its run.
--- The claim key is unique per (tenant, task, fire time), so of any number of scheduler instances
--- that see the same fire (a rebalance, a zombie), exactly one creates a run.
--- KEYS[1] task hash, KEYS[2] claim key, KEYS[3] task's run list, KEYS[4] new run hash
--- ARGV[1] fire time (epoch ms), ARGV[2] claim ttl (ms), ARGV[3] overlap policy (SKIP|ALLOW|QUEUE_ONE),
--- ARGV[4] run key prefix, ARGV[5] how many of the latest runs to inspect, ARGV[6] new run id,
--- ARGV[7..] the new run's field/value pairs.
--- Returns {1, runId} created, {0, holder} already claimed, {2, activeRunId} skipped (overlap),
--- {3, activeRunId} busy (QUEUE_ONE: hold the fire, nothing written), {-1, ''} no such task.
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {-1, ''}
-end
-local holder = redis.call('GET', KEYS[2])
-if holder then
-  return {0, holder}
-end
-local function advance_last_fire()
-  local last = tonumber(redis.call('HGET', KEYS[1], 'lastFireAt') or '0')
-  if tonumber(ARGV[1]) > last then
-    redis.call('HSET', KEYS[1], 'lastFireAt', ARGV[1])
+-- Claim fires of schedules of one tenant and, unless the overlap policy says otherwise, create
+-- each one's run. The claim key is unique per (tenant, task, fire time), so of any number of
+-- scheduler instances that see the same fire (a rebalance, a zombie), exactly one creates a run.
+-- Fires are handled one after the other, each on its own: one that fails leaves the others be.
+-- KEYS[i] the task hash of fire i (every key of the tenant shares its slot).
+-- ARGV[1] the tenant, ARGV[2] its run key prefix ('ty:{tenant}:run:'), ARGV[3] how many of a task's
+-- latest runs overlap looks at, ARGV[4] queuedAt of the new runs (epoch ms), ARGV[5] scheduledBy;
+-- then 10 values per fire: fire time (epoch ms), claim ttl (ms), overlap policy
+-- (SKIP|ALLOW|QUEUE_ONE), new run id, type, timeoutSeconds, taskName, projectID, resourceID
+-- ('' when absent), task id.
+-- Returns two values per fire: {1, runId} created, {0, holder} already claimed, {2, activeRunId}
+-- skipped (overlap), {3, activeRunId} busy (QUEUE_ONE: hold the fire, nothing written),
+-- {-1, ''} no such task, {-2, error} this fire failed.
+local tenant, runs_prefix, inspected, queued_at, scheduled_by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+
+local function advance_last_fire(task, fire, last)
+  if tonumber(fire) > tonumber(last or '0') then
+    redis.call('HSET', task, 'lastFireAt', fire)
   end
 end
-if ARGV[3] ~= 'ALLOW' then
-  local ids = redis.call('LRANGE', KEYS[3], -tonumber(ARGV[5]), -1)
+
+-- The first unfinished run among the task's latest ones, if any.
+local function active_run(runs)
+  local ids = redis.call('LRANGE', runs, -inspected, -1)
   for i = #ids, 1, -1 do
-    local status = redis.call('HGET', ARGV[4] .. ids[i], 'status')
+    local status = redis.call('HGET', runs_prefix .. ids[i], 'status')
     if status == 'QUEUED' or status == 'RUNNING' then
-      if ARGV[3] == 'QUEUE_ONE' then
-        return {3, ids[i]}
-      end
-      redis.call('SET', KEYS[2], 'skipped', 'PX', ARGV[2])
-      redis.call('HINCRBY', KEYS[1], 'skippedFires', 1)
-      redis.call('HSET', KEYS[1], 'lastSkippedFire', ARGV[1])
-      advance_last_fire()
-      return {2, ids[i]}
+      return ids[i]
     end
   end
+  return nil
 end
-redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[2])
-local fields = {}
-for i = 7, #ARGV do
-  fields[#fields + 1] = ARGV[i]
+
+local function fire_one(task, a)
+  local fire, ttl, overlap, run_id = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  -- A task hash always holds its id; without one the task is gone.
+  local last = redis.call('HMGET', task, 'id', 'lastFireAt')
+  if not last[1] then
+    return -1, ''
+  end
+  local claim = task .. ':fire:' .. fire
+  local runs = task .. ':runs'
+  if overlap == 'ALLOW' then
+    if not redis.call('SET', claim, run_id, 'NX', 'PX', ttl) then
+      return 0, redis.call('GET', claim) or ''
+    end
+  else
+    local holder = redis.call('GET', claim)
+    if holder then
+      return 0, holder
+    end
+    local active = active_run(runs)
+    if active and overlap == 'QUEUE_ONE' then
+      return 3, active
+    elseif active then
+      redis.call('SET', claim, 'skipped', 'PX', ttl)
+      redis.call('HINCRBY', task, 'skippedFires', 1)
+      redis.call('HSET', task, 'lastSkippedFire', fire)
+      advance_last_fire(task, fire, last[2])
+      return 2, active
+    end
+    redis.call('SET', claim, run_id, 'PX', ttl)
+  end
+  local fields = {'id', run_id, 'tasksID', ARGV[a + 9], 'tenant', tenant, 'type', ARGV[a + 4],
+    'status', 'QUEUED', 'message', 'Queued by the scheduler', 'queuedAt', queued_at,
+    'timeoutSeconds', ARGV[a + 5], 'fireTime', fire, 'scheduledBy', scheduled_by}
+  for i, name in ipairs({'taskName', 'projectID', 'resourceID'}) do
+    local value = ARGV[a + 5 + i]
+    if value ~= '' then
+      fields[#fields + 1] = name
+      fields[#fields + 1] = value
+    end
+  end
+  redis.call('HSET', runs_prefix .. run_id, unpack(fields))
+  redis.call('RPUSH', runs, run_id)
+  advance_last_fire(task, fire, last[2])
+  return 1, run_id
 end
-redis.call('HSET', KEYS[4], unpack(fields))
-redis.call('RPUSH', KEYS[3], ARGV[6])
-advance_last_fire()
-return {1, ARGV[6]}
+
+local out = {}
+for i = 1, #KEYS do
+  local ok, kind, detail = pcall(fire_one, KEYS[i], 6 + (i - 1) * 10)
+  if ok then
+    out[#out + 1] = kind
+    out[#out + 1] = detail
+  else
+    out[#out + 1] = -2
+    out[#out + 1] = type(kind) == 'table' and tostring(kind.err) or tostring(kind)
+  end
+end
+return out

@@ -22,6 +22,20 @@ class BenchHarnessTest {
         assertThat(o.jobs()).isEqualTo(200_000);
         assertThat(o.scaleCounts()).containsExactly(1, 2, 4, 8);
         assertThat(o.out()).isEqualTo(ROOT.resolve("bench/results/latest.json"));
+        assertThat(o.schedulePattern()).isEqualTo(BenchOptions.SchedulePattern.SPREAD);
+    }
+
+    @Test
+    void theSchedulerWorkloadSpreadsItsFiresOverTheMinuteUnlessAskedForTheBurst() {
+        BenchOptions.SchedulePattern spread = BenchOptions.SchedulePattern.SPREAD;
+        assertThat(spread.cron(0)).isEqualTo("0 * * * * ?");
+        assertThat(spread.cron(61)).isEqualTo("1 * * * * ?");
+        assertThat(spread.second(119)).isEqualTo(59);
+        BenchOptions burst = BenchOptions.parse(new String[] {"scheduler", "--schedule-pattern", "BURST"}, ROOT);
+        assertThat(burst.schedulePattern().cron(61)).isEqualTo("* * * * *");
+        assertThat(burst.schedulePattern().second(61)).isZero();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--schedule-pattern", "even"}, ROOT))
+                .hasMessageContaining("--schedule-pattern").hasMessageContaining("'even'");
     }
 
     @Test

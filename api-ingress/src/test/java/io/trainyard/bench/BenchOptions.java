@@ -14,7 +14,7 @@ import java.util.Set;
  */
 record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int workers, int slots,
                     int pickupRate, int pickupSeconds, int httpConnections, int httpSeconds, int httpRate,
-                    int schedules, int scheduleRounds, List<Integer> scaleCounts, int scalePartitions,
+                    int schedules, int scheduleRounds, SchedulePattern schedulePattern, List<Integer> scaleCounts, int scalePartitions,
                     int scaleSlots, int sleepMillis, int scaleSeconds, Path root, Path out) {
 
     /** The workloads, in the order a run executes them. */
@@ -23,6 +23,28 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
 
         String key() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** When in the minute the scheduler workload's schedules fire. */
+    enum SchedulePattern {
+        /** Schedule i fires at second i mod 60 of every minute: the same fires per minute, a steady rate. */
+        SPREAD,
+        /** Every schedule fires at second 0 of every minute ({@code * * * * *}): the whole minute's fires at once. */
+        BURST;
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The cron rule of the {@code i}-th schedule. */
+        String cron(int i) {
+            return this == BURST ? "* * * * *" : (i % 60) + " * * * * ?";
+        }
+
+        /** The second of the minute the {@code i}-th schedule fires at. */
+        int second(int i) {
+            return this == BURST ? 0 : i % 60;
         }
     }
 
@@ -40,6 +62,9 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
               --http-connections N connections of wrk and of the fixed-rate generator (64)
               --schedules N        active every-minute schedules (100000; quick 2000)
               --schedule-rounds N  minutes of fires measured (2; quick 1)
+              --schedule-pattern P spread: schedule i fires at second i mod 60 of every minute (Quartz
+                                   'S * * * * ?'), a steady schedules/60 fires/s; burst: all at second 0
+                                   ('* * * * *'), the whole minute's fires due in one instant (spread)
               --scale-workers LIST worker counts of the scale-out (1,2,4,8; quick 1,2)
               --scale-partitions N partitions of the scale-out topic (2)
               --scale-slots N      slots per worker in the scale-out (4)
@@ -61,6 +86,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         int httpRate = 5_000;
         int schedules = quick ? 2_000 : 100_000;
         int rounds = quick ? 1 : 2;
+        SchedulePattern pattern = SchedulePattern.SPREAD;
         List<Integer> scaleCounts = quick ? List.of(1, 2) : List.of(1, 2, 4, 8);
         int scalePartitions = 2;
         int scaleSlots = 4;
@@ -94,6 +120,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
                 case "--http-connections" -> httpConnections = positive(arg, value);
                 case "--schedules" -> schedules = positive(arg, value);
                 case "--schedule-rounds" -> rounds = positive(arg, value);
+                case "--schedule-pattern" -> pattern = pattern(arg, value);
                 case "--scale-workers" -> scaleCounts = counts(arg, value);
                 case "--scale-partitions" -> scalePartitions = positive(arg, value);
                 case "--scale-slots" -> scaleSlots = positive(arg, value);
@@ -107,7 +134,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
             workloads = EnumSet.allOf(Workload.class);
         }
         return new BenchOptions(workloads, quick, jobs, workers, slots, pickupRate, pickupSeconds, httpConnections,
-                httpSeconds, httpRate, schedules, rounds, scaleCounts, scalePartitions, scaleSlots, sleepMillis,
+                httpSeconds, httpRate, schedules, rounds, pattern, scaleCounts, scalePartitions, scaleSlots, sleepMillis,
                 scaleSeconds, root, out);
     }
 
@@ -122,6 +149,15 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
             }
         }
         throw new IllegalArgumentException("unknown workload '" + name + "'\n" + USAGE);
+    }
+
+    private static SchedulePattern pattern(String option, String value) {
+        for (SchedulePattern p : SchedulePattern.values()) {
+            if (p.key().equals(value.toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException(option + " expects spread or burst, got '" + value + "'");
     }
 
     private static int positive(String option, String value) {

@@ -9,6 +9,7 @@ import io.trainyard.scheduler.fire.FireOutcome;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -70,8 +71,8 @@ public final class SchedulerMetrics {
         }
     }
 
-    public void lateness(Duration late) {
-        lateness.record(late.isNegative() ? Duration.ZERO : late);
+    public void latenessMillis(long late) {
+        lateness.record(Math.max(0, late), TimeUnit.MILLISECONDS);
     }
 
     public void missed(long count) {

@@ -43,18 +43,20 @@ public final class SchedulerService implements AutoCloseable {
     private final JedisPooled redis;
     private final AdminClient admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final QueuedRunLauncher launcher;
     private final ScheduleConsumer consumer;
     private final List<KafkaClientMetrics> kafkaMeters;
     private final Canary canary;
     private final OpsServer ops;
 
     private SchedulerService(String instanceId, JedisPooled redis, AdminClient admin,
-                             KafkaProducer<String, byte[]> producer, ScheduleConsumer consumer,
+                             KafkaProducer<String, byte[]> producer, QueuedRunLauncher launcher, ScheduleConsumer consumer,
                              List<KafkaClientMetrics> kafkaMeters, Canary canary, OpsServer ops) {
         this.instanceId = instanceId;
         this.redis = redis;
         this.admin = admin;
         this.producer = producer;
+        this.launcher = launcher;
         this.consumer = consumer;
         this.kafkaMeters = kafkaMeters;
         this.canary = canary;
@@ -89,7 +91,7 @@ public final class SchedulerService implements AutoCloseable {
         FirePlanner planner = new FirePlanner(ledger,
                 Duration.ofMillis(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)), metrics);
         QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,
-                publishTimeout);
+                publishTimeout).start();
         Duration holdRecheck = Duration.ofMillis(config.get(SchedulerSettings.HOLD_RECHECK_MS));
         KafkaConsumer<String, byte[]> kafkaConsumer = consumer(bootstrap, instanceId,
                 config.get(SchedulerSettings.SESSION_TIMEOUT_MS));
@@ -105,7 +107,7 @@ public final class SchedulerService implements AutoCloseable {
                 Duration.ofMillis(canaryMillis), publishTimeout, metrics, instanceId).start();
         OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry,
                 ReadinessChecks.dependencies(admin, redis, InstantSource.system()).with("schedules", consumer::ready));
-        return new SchedulerService(instanceId, redis, admin, producer, consumer, kafkaMeters, canary, ops);
+        return new SchedulerService(instanceId, redis, admin, producer, launcher, consumer, kafkaMeters, canary, ops);
     }
 
     public String instanceId() {
@@ -149,7 +151,9 @@ public final class SchedulerService implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
+                // The fires due at one instant are sent together; a short linger fills the batches.
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, millis / 2),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis),
@@ -179,6 +183,7 @@ public final class SchedulerService implements AutoCloseable {
             canary.close();
         }
         consumer.close();
+        launcher.close();
         kafkaMeters.forEach(KafkaClientMetrics::close);
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(2));

@@ -9,7 +9,6 @@ import com.cronutils.model.time.ExecutionTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.Objects;
@@ -21,21 +20,24 @@ import java.util.Optional;
  * of the day fields counts as Quartz's {@code ?}), and {@code @yearly @annually @monthly @weekly
  * @daily @midnight @hourly} are the usual macros. Daylight-saving gaps and repeats follow
  * {@link DstPolicy}. cron-utils does the parsing and the calendar arithmetic and stays behind
- * this type.
+ * this type. A rule keeps only its text; the parsed form is shared through {@link CronExecutions},
+ * so many schedules cost little memory each.
  */
 public final class CronSchedule implements FireRule {
+    /** Enough for the distinct texts a scheduler fires within a few seconds. */
+    private static final CronExecutions EXECUTIONS = new CronExecutions(4_096);
+
     private final String expression;
     private final CronDialect dialect;
     private final ZoneId zone;
-    private final ExecutionTime execution;
     private final boolean everyHour;
 
     private CronSchedule(String expression, CronSyntax.Parsed parsed, ZoneId zone) {
         this.expression = expression;
         this.dialect = parsed.dialect();
         this.zone = zone;
-        this.execution = ExecutionTime.forCron(parsed.cron());
         this.everyHour = firesEveryHour(parsed.cron());
+        EXECUTIONS.remember(expression, text -> ExecutionTime.forCron(parsed.cron()));
     }
 
     /**
@@ -109,7 +111,12 @@ public final class CronSchedule implements FireRule {
     private Optional<LocalDateTime> nextLocal(LocalDateTime after) {
         // cron-utils is handed the wall-clock time as if it were UTC, so it never applies DST
         // rules of its own; DstPolicy maps the result.
-        return execution.nextExecution(after.atZone(ZoneOffset.UTC)).map(z -> z.toLocalDateTime());
+        return EXECUTIONS.next(expression, after, CronSchedule::execution);
+    }
+
+    /** Parses again a text that was valid when its rule was made (so it still is). */
+    private static ExecutionTime execution(String text) {
+        return ExecutionTime.forCron(CronSyntax.parse(text).cron());
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -1,15 +1,23 @@
 package io.trainyard.scheduler.fire;
 
+import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.store.LuaScript;
 import io.trainyard.common.store.TenantKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The scheduler's Redis records: the per-fire claim that makes each (tenant, task, fire time)
@@ -22,6 +30,7 @@ public final class FireLedger implements FireHistory {
     private static final LuaScript UNQUEUED = LuaScript.load("schedule_unqueued");
     /** Overlap looks at this many of the task's latest runs; older ones have long ended. */
     static final int RUNS_INSPECTED = 20;
+    private static final String RUNS_INSPECTED_TEXT = Integer.toString(RUNS_INSPECTED);
 
     private final UnifiedJedis redis;
 
@@ -31,8 +40,12 @@ public final class FireLedger implements FireHistory {
 
     /** The result of claiming a fire. */
     public record Claim(Kind kind, String detail) {
-        public enum Kind { CREATED, ALREADY_CLAIMED, SKIPPED, BUSY, NO_TASK }
+        /** ERROR: Redis refused this one claim (the others stand); detail says why. */
+        public enum Kind { CREATED, ALREADY_CLAIMED, SKIPPED, BUSY, NO_TASK, ERROR }
     }
+
+    /** One fire to claim; the run it creates is {@code runId}. The claim expires after {@code claimTtl}. */
+    public record FireClaim(ScheduleDefinition schedule, Instant fireTime, String runId, Duration claimTtl) {}
 
     /** The claim key of one fire: it lives next to the task, so it shares the tenant's slot. */
     public static String claimKey(String tenant, String taskId, Instant fireTime) {
@@ -40,34 +53,141 @@ public final class FireLedger implements FireHistory {
     }
 
     /**
-     * Claims a fire and, unless the overlap policy stops it, creates the run {@code run} (which
-     * carries its {@code id}) under the task, atomically. The claim expires after {@code claimTtl}.
+     * Claims a fire and, unless the overlap policy stops it, creates its run (status QUEUED, from
+     * the schedule's run template) under the task, atomically. See {@link #claimAll}.
      */
-    public Claim claim(ScheduleDefinition schedule, Instant fireTime, Map<String, String> run, Duration claimTtl) {
-        TenantKeys keys = new TenantKeys(schedule.tenant());
-        String runId = run.get("id");
-        List<String> args = new ArrayList<>(List.of(Long.toString(fireTime.toEpochMilli()),
-                Long.toString(claimTtl.toMillis()), schedule.overlap().name(), keys.runPrefix(),
-                Integer.toString(RUNS_INSPECTED), runId));
-        run.forEach((k, v) -> { args.add(k); args.add(v); });
-        List<?> reply = (List<?>) FIRE.eval(redis, List.of(keys.task(schedule.taskId()),
-                claimKey(schedule.tenant(), schedule.taskId(), fireTime), keys.taskRuns(schedule.taskId()),
-                keys.run(runId)), args);
-        String detail = (String) reply.get(1);
-        Claim.Kind kind = switch (((Long) reply.get(0)).intValue()) {
-            case 1 -> Claim.Kind.CREATED;
-            case 0 -> Claim.Kind.ALREADY_CLAIMED;
-            case 2 -> Claim.Kind.SKIPPED;
-            case 3 -> Claim.Kind.BUSY;
-            default -> Claim.Kind.NO_TASK;
+    public Claim claim(FireClaim fire, Instant queuedAt, String scheduledBy) {
+        return claimAll(List.of(fire), queuedAt, scheduledBy).getFirst();
+    }
+
+    /**
+     * Claims many fires, each as {@link #claim} does, in one round trip to Redis: one script call
+     * per tenant (a tenant's keys share a slot), so a busy instant costs Redis little per fire.
+     * The claims come back in order; one that Redis refused is {@link Claim.Kind#ERROR}. Throws
+     * when Redis cannot be reached (then any of the claims may or may not have been made).
+     */
+    public List<Claim> claimAll(List<FireClaim> fires, Instant queuedAt, String scheduledBy) {
+        Map<String, List<Integer>> byTenant = new LinkedHashMap<>();
+        for (int i = 0; i < fires.size(); i++) {
+            byTenant.computeIfAbsent(fires.get(i).schedule().tenant(), t -> new ArrayList<>()).add(i);
+        }
+        String sha = FIRE.sha(redis);
+        String queued = Long.toString(queuedAt.toEpochMilli());
+        List<TenantCall> calls = new ArrayList<>(byTenant.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (Map.Entry<String, List<Integer>> tenant : byTenant.entrySet()) {
+                TenantCall call = new TenantCall(tenant.getValue(), keys(fires, tenant.getValue()),
+                        args(fires, tenant.getKey(), tenant.getValue(), queued, scheduledBy));
+                call.reply = pipeline.evalsha(sha, call.keys, call.args);
+                calls.add(call);
+            }
+            pipeline.sync();
+        }
+        Claim[] claims = new Claim[fires.size()];
+        for (TenantCall call : calls) {
+            call.answer(claims);
+        }
+        return Arrays.asList(claims);
+    }
+
+    /** One tenant's script call: which fires it claims, and its reply. */
+    private final class TenantCall {
+        final List<Integer> fires;
+        final List<String> keys;
+        final List<String> args;
+        Response<Object> reply;
+
+        TenantCall(List<Integer> fires, List<String> keys, List<String> args) {
+            this.fires = fires;
+            this.keys = keys;
+            this.args = args;
+        }
+
+        void answer(Claim[] claims) {
+            Object values;
+            try {
+                values = reply.get();
+            } catch (JedisNoScriptException e) {
+                // The server restarted or was flushed and this call never ran: eval loads the script again.
+                values = FIRE.eval(redis, keys, args);
+            } catch (JedisDataException e) {
+                fires.forEach(i -> claims[i] = new Claim(Claim.Kind.ERROR, e.getMessage()));
+                return;
+            }
+            List<?> list = (List<?>) values;
+            for (int k = 0; k < fires.size(); k++) {
+                claims[fires.get(k)] = claimOf((Long) list.get(2 * k), (String) list.get(2 * k + 1));
+            }
+        }
+    }
+
+    private static List<String> keys(List<FireClaim> fires, List<Integer> indexes) {
+        List<String> keys = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+            ScheduleDefinition schedule = fires.get(i).schedule();
+            keys.add(new TenantKeys(schedule.tenant()).task(schedule.taskId()));
+        }
+        return keys;
+    }
+
+    /** The script's arguments: what every fire of the call shares, then 10 values per fire. */
+    private static List<String> args(List<FireClaim> fires, String tenant, List<Integer> indexes, String queuedAt,
+                                     String scheduledBy) {
+        List<String> args = new ArrayList<>(5 + 10 * indexes.size());
+        args.add(tenant);
+        args.add(new TenantKeys(tenant).runPrefix());
+        args.add(RUNS_INSPECTED_TEXT);
+        args.add(queuedAt);
+        args.add(scheduledBy);
+        for (int i : indexes) {
+            FireClaim fire = fires.get(i);
+            RunTemplate run = fire.schedule().run();
+            args.add(Long.toString(fire.fireTime().toEpochMilli()));
+            args.add(Long.toString(fire.claimTtl().toMillis()));
+            args.add(fire.schedule().overlap().name());
+            args.add(fire.runId());
+            args.add(run.type().name());
+            args.add(Long.toString(run.timeoutSeconds()));
+            args.add(Objects.requireNonNullElse(run.taskName(), ""));
+            args.add(Objects.requireNonNullElse(run.projectId(), ""));
+            args.add(Objects.requireNonNullElse(run.resourceId(), ""));
+            args.add(fire.schedule().taskId());
+        }
+        return args;
+    }
+
+    private static Claim claimOf(long kind, String detail) {
+        return switch ((int) kind) {
+            case 1 -> new Claim(Claim.Kind.CREATED, detail);
+            case 0 -> new Claim(Claim.Kind.ALREADY_CLAIMED, detail);
+            case 2 -> new Claim(Claim.Kind.SKIPPED, detail);
+            case 3 -> new Claim(Claim.Kind.BUSY, detail);
+            case -1 -> new Claim(Claim.Kind.NO_TASK, detail);
+            default -> new Claim(Claim.Kind.ERROR, detail);
         };
-        return new Claim(kind, detail);
     }
 
     @Override
     public Optional<Instant> lastFireAt(String tenant, String taskId) {
         String value = redis.hget(new TenantKeys(tenant).task(taskId), "lastFireAt");
         return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(value)));
+    }
+
+    @Override
+    public List<Optional<Instant>> lastFiresAt(List<ScheduleDefinition> schedules) {
+        List<Response<String>> replies = new ArrayList<>(schedules.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (ScheduleDefinition schedule : schedules) {
+                replies.add(pipeline.hget(new TenantKeys(schedule.tenant()).task(schedule.taskId()), "lastFireAt"));
+            }
+            pipeline.sync();
+        }
+        List<Optional<Instant>> last = new ArrayList<>(schedules.size());
+        for (Response<String> reply : replies) {
+            String value = reply.get();
+            last.add(value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(value))));
+        }
+        return last;
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.scheduler.SchedulerMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +32,16 @@ public final class FirePlanner {
     }
 
     /**
-     * Where a schedule picks up when this instance starts owning it: after the last fire time
-     * any instance handled, else from its creation.
+     * Where schedules pick up when this instance starts owning them: after the last fire time any
+     * instance handled, else after the epoch (so from their creation). In order; the history is
+     * asked about all of them at once. Then {@link #advance} from there.
      */
-    public Optional<Instant> resume(ScheduleDefinition schedule, Instant now) {
-        Instant after = history.lastFireAt(schedule.tenant(), schedule.taskId()).orElse(Instant.EPOCH);
-        return advance(schedule, after, now);
+    public List<Instant> lastHandled(List<ScheduleDefinition> schedules) {
+        List<Instant> after = new ArrayList<>(schedules.size());
+        for (Optional<Instant> last : history.lastFiresAt(schedules)) {
+            after.add(last.orElse(Instant.EPOCH));
+        }
+        return after;
     }
 
     /** The next fire time after {@code handled}, recording any that are now too old to run. */

@@ -32,6 +32,8 @@ public final class PartitionTimer implements AutoCloseable {
     static final Duration LONGEST_SLEEP = Duration.ofMinutes(1);
     /** How soon a step that failed on Redis is tried again. */
     static final Duration RETRY = Duration.ofSeconds(1);
+    /** Schedules resumed per round trip to Redis when many start at once (a partition was assigned). */
+    static final int RESUMES_PER_ROUND_TRIP = 1_000;
 
     private final int partition;
     private final FireLauncher launcher;
@@ -123,17 +125,35 @@ public final class PartitionTimer implements AutoCloseable {
     private void advance(TimerEntry was, TimerEntry next) {
         lock.lock();
         try {
-            if (current.get(was.key()) != was) {
-                return;
-            }
-            if (next == null) {
-                current.remove(was.key());
-            } else {
-                current.put(next.key(), next);
-                queue.add(next);
-            }
+            replace(was, next);
+            changed.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** {@link #advance} for many entries under one lock; {@code next} may hold nulls. */
+    private void advanceAll(List<TimerEntry> was, List<TimerEntry> next) {
+        lock.lock();
+        try {
+            for (int i = 0; i < was.size(); i++) {
+                replace(was.get(i), next.get(i));
+            }
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replace(TimerEntry was, TimerEntry next) {
+        if (current.get(was.key()) != was) {
+            return;
+        }
+        if (next == null) {
+            current.remove(was.key());
+        } else {
+            current.put(next.key(), next);
+            queue.add(next);
         }
     }
 
@@ -187,43 +207,74 @@ public final class PartitionTimer implements AutoCloseable {
         }
     }
 
+    /**
+     * Resumes are looked up here, in one round trip per {@value #RESUMES_PER_ROUND_TRIP}; fires are
+     * handed to the launcher and settled when it answers, on its thread: the timer never waits on them.
+     */
     private void handle(List<TimerEntry> due) {
+        List<TimerEntry> resumes = new ArrayList<>();
         List<TimerEntry> fires = new ArrayList<>();
+        List<FireLauncher.Due> batch = new ArrayList<>();
         for (TimerEntry entry : due) {
             if (entry.step() == TimerEntry.Step.RESUME) {
-                resume(entry);
+                resumes.add(entry);
             } else {
                 fires.add(entry);
+                batch.add(new FireLauncher.Due(entry.schedule(), entry.fireTime()));
             }
         }
-        if (fires.isEmpty()) {
+        if (!fires.isEmpty()) {
+            launcher.launch(batch).whenComplete((outcomes, error) -> settle(fires, outcomes, error));
+        }
+        for (int from = 0; from < resumes.size(); from += RESUMES_PER_ROUND_TRIP) {
+            resume(resumes.subList(from, Math.min(resumes.size(), from + RESUMES_PER_ROUND_TRIP)));
+        }
+    }
+
+    private void resume(List<TimerEntry> entries) {
+        List<Instant> after;
+        try {
+            after = planner.lastHandled(entries.stream().map(TimerEntry::schedule).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("partition {}: cannot resume {} schedule(s) yet: {}", partition, entries.size(), e.toString());
+            Instant retry = clock.instant().plus(RETRY);
+            advanceAll(entries, entries.stream().map(entry -> entry.retryAt(retry)).toList());
             return;
         }
-        List<FireOutcome> outcomes = launcher.launch(fires.stream()
-                .map(e -> new FireLauncher.Due(e.schedule(), e.fireTime())).toList());
+        Instant now = clock.instant();
+        List<TimerEntry> next = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            TimerEntry entry = entries.get(i);
+            try {
+                next.add(fireAt(entry, planner.advance(entry.schedule(), after.get(i), now)));
+            } catch (RuntimeException e) {
+                LOG.warn("schedule {}: cannot resume yet: {}", entry.key(), e.toString());
+                next.add(entry.retryAt(now.plus(RETRY)));
+            }
+        }
+        advanceAll(entries, next);
+    }
+
+    /** Where each launched fire's schedule goes on; runs on the thread that completed the launch. */
+    private void settle(List<TimerEntry> fires, List<FireOutcome> outcomes, Throwable error) {
+        Instant now = clock.instant();
+        List<TimerEntry> next = new ArrayList<>(fires.size());
         for (int i = 0; i < fires.size(); i++) {
             TimerEntry entry = fires.get(i);
             try {
-                advance(entry, after(entry, outcomes.get(i)));
+                next.add(error != null ? entry.retryAt(now.plus(RETRY)) : after(entry, outcomes.get(i), now));
             } catch (RuntimeException e) {
                 LOG.warn("schedule {}: cannot plan the fire after {}: {}", entry.key(), entry.fireTime(), e.toString());
-                advance(entry, TimerEntry.resume(entry.key(), entry.schedule(), clock.instant().plus(RETRY)));
+                next.add(TimerEntry.resume(entry.key(), entry.schedule(), now.plus(RETRY)));
             }
         }
-    }
-
-    private void resume(TimerEntry entry) {
-        try {
-            Optional<Instant> next = planner.resume(entry.schedule(), clock.instant());
-            advance(entry, next.map(fire -> TimerEntry.fire(entry.key(), entry.schedule(), fire)).orElse(null));
-        } catch (RuntimeException e) {
-            LOG.warn("schedule {}: cannot resume yet: {}", entry.key(), e.toString());
-            advance(entry, entry.retryAt(clock.instant().plus(RETRY)));
+        if (error != null) {
+            LOG.error("partition {}: a batch of {} fires failed; retrying", partition, fires.size(), error);
         }
+        advanceAll(fires, next);
     }
 
-    private TimerEntry after(TimerEntry entry, FireOutcome outcome) {
-        Instant now = clock.instant();
+    private TimerEntry after(TimerEntry entry, FireOutcome outcome, Instant now) {
         return switch (outcome) {
             case HELD -> entry.holdUntil(now.plus(holdRecheck));
             case ERROR -> entry.retryAt(now.plus(RETRY));

@@ -11,7 +11,9 @@ import io.trainyard.common.testing.RealRedis;
 import io.trainyard.scheduler.Schedules;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,9 +43,7 @@ class FireLedgerIT {
     }
 
     private FireLedger.Claim claim(OverlapPolicy overlap, Instant fire) {
-        String runId = Ids.next();
-        return ledger.claim(schedule(overlap), fire, Map.of("id", runId, "status", "QUEUED", "tasksID", taskId,
-                "fireTime", Long.toString(fire.toEpochMilli())), TTL);
+        return ledger.claim(new FireLedger.FireClaim(schedule(overlap), fire, Ids.next(), TTL), fire, "it");
     }
 
     private void setStatus(String runId, String status) {
@@ -100,6 +100,62 @@ class FireLedgerIT {
         redis.del(new TenantKeys(tenant).task(taskId));
         assertThat(claim(OverlapPolicy.ALLOW, FIRE).kind()).isEqualTo(FireLedger.Claim.Kind.NO_TASK);
         assertThat(tasks.runIds(tenant, taskId)).isEmpty();
+    }
+
+    @Test
+    void claimsSentInOneRoundTripAreEachAtomicAndAnsweredInOrder() {
+        String otherTask = Ids.next();
+        String first = Ids.next();
+        String again = Ids.next();
+        String orphan = Ids.next();
+        redis.scriptFlush();
+        List<FireLedger.Claim> claims = ledger.claimAll(List.of(fireClaim(taskId, FIRE, first),
+                fireClaim(taskId, FIRE, again), fireClaim(otherTask, FIRE, orphan)), FIRE.plusMillis(3), "it-instance");
+        assertThat(claims).containsExactly(new FireLedger.Claim(FireLedger.Claim.Kind.CREATED, first),
+                new FireLedger.Claim(FireLedger.Claim.Kind.ALREADY_CLAIMED, first),
+                new FireLedger.Claim(FireLedger.Claim.Kind.NO_TASK, ""));
+        assertThat(tasks.runIds(tenant, taskId)).containsExactly(first);
+        assertThat(tasks.run(tenant, first).orElseThrow()).containsOnly(Map.entry("id", first),
+                Map.entry("tasksID", taskId), Map.entry("tenant", tenant), Map.entry("type", "NOOP"),
+                Map.entry("taskName", "task-" + taskId), Map.entry("status", "QUEUED"),
+                Map.entry("message", "Queued by the scheduler"), Map.entry("timeoutSeconds", "0"),
+                Map.entry("queuedAt", Long.toString(FIRE.toEpochMilli() + 3)),
+                Map.entry("fireTime", Long.toString(FIRE.toEpochMilli())), Map.entry("scheduledBy", "it-instance"));
+        assertThat(ledger.lastFiresAt(List.of(schedule(OverlapPolicy.ALLOW),
+                Schedules.cron(tenant, otherTask, "@hourly", CREATED, OverlapPolicy.ALLOW, null))))
+                .containsExactly(Optional.of(FIRE), Optional.empty());
+    }
+
+    @Test
+    void firesOfSeveralTenantsAreClaimedEachUnderItsOwnTenant() {
+        String otherTenant = "t-" + Ids.next();
+        String otherTask = Ids.next();
+        tasks.submit(otherTenant, "nightly", 0, new java.util.HashMap<>(Map.of("id", otherTask, "name", "nightly")), null);
+        String mine = Ids.next();
+        String theirs = Ids.next();
+        List<FireLedger.Claim> claims = ledger.claimAll(List.of(fireClaim(taskId, FIRE, mine),
+                new FireLedger.FireClaim(Schedules.cron(otherTenant, otherTask, "@hourly", CREATED, OverlapPolicy.SKIP,
+                        null), FIRE, theirs, TTL)), FIRE, "it-instance");
+        assertThat(claims).extracting(FireLedger.Claim::kind).containsOnly(FireLedger.Claim.Kind.CREATED);
+        assertThat(tasks.runIds(otherTenant, otherTask)).containsExactly(theirs);
+        assertThat(tasks.run(otherTenant, theirs).orElseThrow()).containsEntry("tenant", otherTenant);
+    }
+
+    @Test
+    void aFireRedisRefusesFailsAloneAndNamesWhy() {
+        String broken = Ids.next();
+        tasks.submit(tenant, "broken", 0, new java.util.HashMap<>(Map.of("id", broken, "name", "broken")), null);
+        redis.set(new TenantKeys(tenant).taskRuns(broken), "not a list");
+        List<FireLedger.Claim> claims = ledger.claimAll(List.of(fireClaim(broken, FIRE, Ids.next()),
+                fireClaim(taskId, FIRE, Ids.next())), FIRE, "it-instance");
+        assertThat(claims.get(0).kind()).isEqualTo(FireLedger.Claim.Kind.ERROR);
+        assertThat(claims.get(0).detail()).contains("WRONGTYPE");
+        assertThat(claims.get(1).kind()).isEqualTo(FireLedger.Claim.Kind.CREATED);
+    }
+
+    private FireLedger.FireClaim fireClaim(String task, Instant fire, String runId) {
+        return new FireLedger.FireClaim(Schedules.cron(tenant, task, "@hourly", CREATED, OverlapPolicy.ALLOW, null),
+                fire, runId, TTL);
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -127,6 +129,26 @@ class PartitionTimerTest {
     }
 
     @Test
+    void aFireWaitingForItsLaunchHoldsUpNoOtherFireAndItsScheduleGoesOnOnceAnswered() {
+        timer(clock).upsert("t1/a", Schedules.cron("a", "* * * * *", CREATED));
+        timer.upsert("t1/b", Schedules.cron("b", "15 * * * * ?", CREATED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> timer.dueOf("t1/b")
+                .filter(Instant.parse("2026-01-01T10:01:15Z")::equals).isPresent());
+        launcher.hold();
+        moveTo("2026-01-01T10:01:00Z");
+        await().atMost(Duration.ofSeconds(5)).until(() -> launcher.keys().equals(List.of("t1/a")));
+        moveTo("2026-01-01T10:01:15Z");
+        await().atMost(Duration.ofSeconds(5)).until(() -> launcher.keys().equals(List.of("t1/a", "t1/b")));
+        assertThat(timer.dueOf("t1/a")).contains(Instant.parse("2026-01-01T10:01:00Z"));
+
+        launcher.answerHeld();
+        await().atMost(Duration.ofSeconds(5)).until(() -> timer.dueOf("t1/a")
+                .filter(Instant.parse("2026-01-01T10:02:00Z")::equals).isPresent());
+        assertThat(timer.dueOf("t1/b")).contains(Instant.parse("2026-01-01T10:02:15Z"));
+        assertThat(launcher.fireTimes()).hasSize(2);
+    }
+
+    @Test
     void withTheSystemClockFiresAreOnTimeToTheMillisecond() {
         timer(InstantSource.system()).upsert("t1/s", Schedules.cron("s", "* * * * * ?", Instant.now()));
         await().atMost(Duration.ofSeconds(5)).until(() -> launcher.fireTimes().size() >= 3);
@@ -143,6 +165,8 @@ class PartitionTimerTest {
         private final List<Due> launched = Collections.synchronizedList(new ArrayList<>());
         private final List<Duration> lateness = Collections.synchronizedList(new ArrayList<>());
         private final ConcurrentLinkedQueue<FireOutcome> script = new ConcurrentLinkedQueue<>();
+        private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean holding;
 
         RecordingLauncher(InstantSource clock) {
             this.clock = clock;
@@ -152,8 +176,21 @@ class PartitionTimerTest {
             script.addAll(List.of(outcomes));
         }
 
+        /** Batches launched from now on stay unanswered until {@link #answerHeld()}. */
+        void hold() {
+            holding = true;
+        }
+
+        void answerHeld() {
+            holding = false;
+            synchronized (held) {
+                held.forEach(Runnable::run);
+                held.clear();
+            }
+        }
+
         @Override
-        public List<FireOutcome> launch(List<Due> batch) {
+        public CompletionStage<List<FireOutcome>> launch(List<Due> batch) {
             List<FireOutcome> out = new ArrayList<>();
             for (Due due : batch) {
                 lateness.add(Duration.between(due.fireTime(), Instant.now()));
@@ -161,7 +198,12 @@ class PartitionTimerTest {
                 FireOutcome next = script.poll();
                 out.add(next == null ? FireOutcome.LAUNCHED : next);
             }
-            return out;
+            if (!holding) {
+                return CompletableFuture.completedFuture(out);
+            }
+            CompletableFuture<List<FireOutcome>> answer = new CompletableFuture<>();
+            held.add(() -> answer.complete(out));
+            return answer;
         }
 
         List<Instant> fireTimes() {
