@@ -3,9 +3,10 @@ package io.trainyard.worker.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trainyard.worker.poll.ShareGroupPoller;
 import java.util.List;
 import java.util.Map;
-import io.trainyard.worker.poll.ShareGroupPoller;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
@@ -36,34 +37,33 @@ public final class ShareConsumerMeters {
      * registry is used (Micrometer holds it weakly); the worker keeps it.
      */
     public static void bind(MeterRegistry registry, ShareGroupPoller consumers) {
-        counter(registry, consumers, "kafka.share.consumer.records.consumed", "records-consumed-total",
-                "Records the worker's share consumers acquired");
-        counter(registry, consumers, "kafka.share.consumer.fetches", "fetch-total",
-                "Share fetch requests of the worker's share consumers");
-        counter(registry, consumers, "kafka.share.consumer.acknowledgements.sent", "acknowledgements-send-total",
-                "Record acknowledgements the worker's share consumers sent");
-        counter(registry, consumers, "kafka.share.consumer.acknowledgements.errors", "acknowledgements-error-total",
-                "Record acknowledgements the broker refused");
-        gauge(registry, consumers, "kafka.share.consumer.fetch.records", null, "records-per-request-avg",
-                Combine.MEAN, 1, "Records per share fetch, averaged over the lanes");
-        gauge(registry, consumers, "kafka.share.consumer.fetch.latency.max", "seconds", "fetch-latency-max",
-                Combine.MAX, 0.001, "Slowest share fetch of any lane (recent window)");
-        gauge(registry, consumers, "kafka.share.consumer.poll.interval.max", "seconds", "time-between-poll-max",
-                Combine.MAX, 0.001, "Longest time between two polls of any lane (recent window)");
-        gauge(registry, consumers, "kafka.share.consumer.last.poll.age", "seconds", "last-poll-seconds-ago",
-                Combine.MAX, 1, "Time since the least recent poll of any lane");
+        FunctionCounter.builder("kafka.share.consumer.records.consumed", consumers, sum("records-consumed-total"))
+                .description("Records the worker's share consumers acquired").register(registry);
+        FunctionCounter.builder("kafka.share.consumer.fetches", consumers, sum("fetch-total"))
+                .description("Share fetch requests of the worker's share consumers").register(registry);
+        FunctionCounter.builder("kafka.share.consumer.acknowledgements.sent", consumers,
+                        sum("acknowledgements-send-total"))
+                .description("Record acknowledgements the worker's share consumers sent").register(registry);
+        FunctionCounter.builder("kafka.share.consumer.acknowledgements.errors", consumers,
+                        sum("acknowledgements-error-total"))
+                .description("Record acknowledgements the broker refused").register(registry);
+        Gauge.builder("kafka.share.consumer.fetch.records", consumers,
+                        c -> read(c.consumerMetrics(), "records-per-request-avg", Combine.MEAN, 1))
+                .description("Records per share fetch, averaged over the lanes").register(registry);
+        Gauge.builder("kafka.share.consumer.fetch.latency.max", consumers,
+                        c -> read(c.consumerMetrics(), "fetch-latency-max", Combine.MAX, 0.001))
+                .baseUnit("seconds").description("Slowest share fetch of any lane (recent window)").register(registry);
+        Gauge.builder("kafka.share.consumer.poll.interval.max", consumers,
+                        c -> read(c.consumerMetrics(), "time-between-poll-max", Combine.MAX, 0.001))
+                .baseUnit("seconds").description("Longest time between two polls of any lane (recent window)")
+                .register(registry);
+        Gauge.builder("kafka.share.consumer.last.poll.age", consumers,
+                        c -> read(c.consumerMetrics(), "last-poll-seconds-ago", Combine.MAX, 1))
+                .baseUnit("seconds").description("Time since the least recent poll of any lane").register(registry);
     }
 
-    private static void counter(MeterRegistry registry, ShareGroupPoller consumers, String name, String kafkaName,
-                                String description) {
-        FunctionCounter.builder(name, consumers, c -> read(c.consumerMetrics(), kafkaName, Combine.SUM, 1))
-                .description(description).register(registry);
-    }
-
-    private static void gauge(MeterRegistry registry, ShareGroupPoller consumers, String name, String baseUnit,
-                              String kafkaName, Combine combine, double scale, String description) {
-        Gauge.builder(name, consumers, c -> read(c.consumerMetrics(), kafkaName, combine, scale))
-                .baseUnit(baseUnit).description(description).register(registry);
+    private static ToDoubleFunction<ShareGroupPoller> sum(String kafkaName) {
+        return c -> read(c.consumerMetrics(), kafkaName, Combine.SUM, 1);
     }
 
     /** The client-wide value of {@code kafkaName} (not a per-topic or per-node one) of each consumer, combined. */
