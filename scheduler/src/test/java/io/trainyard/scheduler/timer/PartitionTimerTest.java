@@ -149,14 +149,16 @@ class PartitionTimerTest {
     }
 
     @Test
-    void withTheSystemClockFiresAreOnTimeToTheMillisecond() {
+    void withTheSystemClockEveryDueSecondFiresOnceAndNeverEarly() {
         timer(InstantSource.system()).upsert("t1/s", Schedules.cron("s", "* * * * * ?", Instant.now()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> launcher.fireTimes().size() >= 3);
-        List<Duration> lateness = launcher.lateness();
-        // The thread wakes at the due instant itself; a busy machine may add a scheduling delay
-        // now and then, so one fire of three must be within 5 ms and none may be far off.
-        assertThat(lateness).allSatisfy(late -> assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(100)));
-        assertThat(lateness).anySatisfy(late -> assertThat(late).isLessThan(Duration.ofMillis(5)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> launcher.fireTimes().size() >= 3);
+        // How late fires are is measured by the benchmark (./trainyard bench scheduler), not here:
+        // a shared machine decides that. What must hold is that no fire comes before its time and
+        // that consecutive seconds each fire once.
+        assertThat(launcher.lateness()).allSatisfy(late -> assertThat(late).isGreaterThanOrEqualTo(Duration.ZERO));
+        List<Instant> fires = List.copyOf(launcher.fireTimes()).subList(0, 3);
+        assertThat(fires).doesNotHaveDuplicates().isSorted();
+        assertThat(Duration.between(fires.get(0), fires.get(2))).isEqualTo(Duration.ofSeconds(2));
     }
 
     /** Records what it is asked to launch; answers LAUNCHED unless scripted otherwise. */
