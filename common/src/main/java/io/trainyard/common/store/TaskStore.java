@@ -16,6 +16,9 @@ public final class TaskStore {
     private static final LuaScript UNSUBMIT = LuaScript.load("unsubmit");
     private static final LuaScript CANCEL = LuaScript.load("cancel");
 
+    /** How long the ended runs of a rolled-back submit stay: as long as Kafka keeps a record by default. */
+    public static final long ROLLED_BACK_RUN_TTL_SECONDS = 7 * 24 * 3600;
+
     private final UnifiedJedis redis;
 
     public TaskStore(UnifiedJedis redis) {
@@ -49,12 +52,17 @@ public final class TaskStore {
         return new Submitted(((Long) reply.get(0)) == 1L, (String) reply.get(1));
     }
 
-    /** Undoes a submit whose job could not be queued: frees the name, removes the records. */
+    /**
+     * Undoes a submit whose job Kafka did not acknowledge: frees the name and removes the task.
+     * Its runs are not deleted but end CANCELLED (expiring after {@link #ROLLED_BACK_RUN_TTL_SECONDS}),
+     * because an unacknowledged record may have reached the log after all: a worker that receives
+     * it then skips the ended run instead of recreating and running it.
+     */
     public void unsubmit(String tenant, String name, String taskId) {
         TenantKeys keys = new TenantKeys(tenant);
         UNSUBMIT.eval(redis,
                 List.of(keys.names(), keys.task(taskId), keys.tasks(), keys.taskRuns(taskId)),
-                List.of(name, taskId, keys.runPrefix()));
+                List.of(name, taskId, keys.runPrefix(), Long.toString(ROLLED_BACK_RUN_TTL_SECONDS)));
     }
 
     /** Adds a run to an existing task (a scheduled fire, a re-run). */
