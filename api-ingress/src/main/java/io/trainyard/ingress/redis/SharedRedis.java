@@ -1,5 +1,6 @@
 package io.trainyard.ingress.redis;
 
+import io.trainyard.common.store.RedisPools;
 import java.net.URI;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.CommandObject;
@@ -43,10 +44,8 @@ public final class SharedRedis extends UnifiedJedis {
                 .protocol(JedisURIHelper.getRedisProtocol(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .build();
-        ConnectionPoolConfig own = new ConnectionPoolConfig();
-        own.setMaxTotal(OWN_CONNECTIONS);
-        own.setMaxIdle(OWN_CONNECTIONS);
-        own.setJmxEnabled(false);
+        // A bounded wait for a free connection: callers are virtual threads (see RedisPools).
+        ConnectionPoolConfig own = RedisPools.config(OWN_CONNECTIONS);
         return new SharedRedis(new PipelineLanes(lanes, () -> new Connection(address, client)),
                 new PooledConnectionProvider(address, client, own), new CommandObjects());
     }
