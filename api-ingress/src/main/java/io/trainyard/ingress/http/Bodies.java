@@ -1,7 +1,9 @@
 package io.trainyard.ingress.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.helidon.webserver.http.ServerRequest;
 import io.trainyard.common.json.Json;
 import java.io.IOException;
@@ -13,6 +15,9 @@ import java.io.UncheckedIOException;
  * before a byte is read; a chunked body is cut off as soon as it passes the limit.
  */
 public final class Bodies {
+    /** The shared codec, refusing anything after the JSON value: {@code {"a":1}{"b":2}} is not one object. */
+    static final ObjectReader STRICT = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private final long maxBytes;
 
     public Bodies(long maxBytes) {
@@ -61,7 +66,7 @@ public final class Bodies {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body);
+            node = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.malformed("not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

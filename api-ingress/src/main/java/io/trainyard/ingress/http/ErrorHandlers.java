@@ -2,6 +2,7 @@ package io.trainyard.ingress.http;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
@@ -51,7 +52,24 @@ public final class ErrorHandlers {
         if (error.retryAfterSeconds() > 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
         }
+        if (req.content().hasEntity() && !req.content().consumed()) {
+            skipBody(req, res);
+        }
         Responses.json(res, dialect.status(error), dialect.errorBody(error));
+    }
+
+    /**
+     * Reads and drops the rest of a body refused before it was read, so the connection can carry
+     * the client's next request. A body the server will not read to its end (past its payload
+     * limit, or unreadable) closes the connection instead, and the answer says so: otherwise the
+     * client would send its next request on a connection about to close, and lose it.
+     */
+    private static void skipBody(ServerRequest req, ServerResponse res) {
+        try {
+            req.content().consume();
+        } catch (RuntimeException e) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
     }
 
     private void handle(ServerRequest req, ServerResponse res, Throwable thrown) {

@@ -1,7 +1,6 @@
 package io.trainyard.ingress.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trainyard.common.json.Json;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,7 @@ public final class FlatBody {
     public static Map<String, String> json(byte[] body) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body);
+            node = Bodies.STRICT.readTree(body);
         } catch (IOException e) {
             throw ApiException.malformed("not valid JSON");
         }

@@ -1,10 +1,16 @@
 package io.trainyard.ingress.http;
 
+import io.helidon.http.RequestException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** A stream that answers 413 (by throwing) as soon as more than its limit was read. */
+/**
+ * A request body stream that answers 413 (by throwing) as soon as more than its limit was read,
+ * and 400 when the body cannot be decoded (e.g. a chunk size that is not hexadecimal): the
+ * server's decoder reports that with a plain runtime exception, which is the client's fault, not
+ * a server error.
+ */
 final class LimitedInputStream extends FilterInputStream {
     private final long limit;
     private long count;
@@ -16,7 +22,14 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b;
+        try {
+            b = super.read();
+        } catch (ApiException | RequestException e) {
+            throw e; // already an answer: ours, or the server's own (e.g. 413 past its payload limit)
+        } catch (RuntimeException e) {
+            throw unreadable(e);
+        }
         if (b >= 0) {
             advance(1);
         }
@@ -25,11 +38,22 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, length);
+        int n;
+        try {
+            n = super.read(buffer, offset, length);
+        } catch (ApiException | RequestException e) {
+            throw e; // already an answer: ours, or the server's own (e.g. 413 past its payload limit)
+        } catch (RuntimeException e) {
+            throw unreadable(e);
+        }
         if (n > 0) {
             advance(n);
         }
         return n;
+    }
+
+    private static ApiException unreadable(RuntimeException e) {
+        return ApiException.malformed("the body could not be read as sent (" + e.getClass().getSimpleName() + ")");
     }
 
     private void advance(long n) {

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * hot path is a map lookup, not a meter builder.
  */
 public final class RequestMetrics implements Filter {
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
     private record Series(String route, String method, int status) {}
 
     private final MeterRegistry registry;
@@ -26,11 +30,21 @@ public final class RequestMetrics implements Filter {
         this.registry = registry;
     }
 
+    /**
+     * The method as a label: HTTP's own by name, any other as {@code OTHER}. A client may invent
+     * methods without end, and every label value is a series (and a timer here) kept for the life
+     * of the process.
+     */
+    static String methodLabel(String method) {
+        return KNOWN_METHODS.contains(method) ? method : "OTHER";
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
-        res.whenSent(() -> timer(new Series(req.matchingPattern().orElse("unmatched"), req.prologue().method().text(),
-                res.status().code())).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+        res.whenSent(() -> timer(new Series(req.matchingPattern().orElse("unmatched"),
+                methodLabel(req.prologue().method().text()), res.status().code()))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
         chain.proceed();
     }
 

@@ -100,7 +100,8 @@ final class TrainingQuery {
     }
 
     private static Comparator<Map<String, Object>> sort(String spec) {
-        String[] parts = spec.split(":");
+        // The limit keeps empty parts: ":" is two of them (no field), not none.
+        String[] parts = spec.split(":", -1);
         String field = parts[0].strip();
         if (field.isEmpty()) {
             throw ApiException.invalid("_sort", "use field:ASC or field:DESC");
