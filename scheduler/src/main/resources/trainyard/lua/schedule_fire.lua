@@ -4,14 +4,16 @@
 -- Fires are handled one after the other, each on its own: one that fails leaves the others be.
 -- KEYS[i] the task hash of fire i (every key of the tenant shares its slot).
 -- ARGV[1] the tenant, ARGV[2] its run key prefix ('ty:{tenant}:run:'), ARGV[3] how many of a task's
--- latest runs overlap looks at, ARGV[4] queuedAt of the new runs (epoch ms), ARGV[5] scheduledBy;
--- then 10 values per fire: fire time (epoch ms), claim ttl (ms), overlap policy
+-- latest runs overlap looks at, ARGV[4] queuedAt of the new runs (epoch ms), ARGV[5] scheduledBy,
+-- ARGV[6] how many runs a task lists at most (older ended runs are removed); then 10 values per fire: fire time (epoch ms), claim ttl (ms), overlap policy
 -- (SKIP|ALLOW|QUEUE_ONE), new run id, type, timeoutSeconds, taskName, projectID, resourceID
 -- ('' when absent), task id.
 -- Returns two values per fire: {1, runId} created, {0, holder} already claimed, {2, activeRunId}
 -- skipped (overlap), {3, activeRunId} busy (QUEUE_ONE: hold the fire, nothing written),
 -- {-1, ''} no such task, {-2, error} this fire failed.
 local tenant, runs_prefix, inspected, queued_at, scheduled_by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local history = tonumber(ARGV[6])
+local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
 
 local function advance_last_fire(task, fire, last)
   if tonumber(fire) > tonumber(last or '0') then
@@ -29,6 +31,20 @@ local function active_run(runs)
     end
   end
   return nil
+end
+
+-- Keeps a task's run list at `history` entries: the oldest ids leave it, and the records of those
+-- that ended go with them (one still queued or running keeps its record until it ends and expires).
+local function trim_history(runs)
+  local excess = redis.call('LLEN', runs) - history
+  if excess <= 0 then
+    return
+  end
+  for _, id in ipairs(redis.call('LPOP', runs, excess)) do
+    if ENDED[redis.call('HGET', runs_prefix .. id, 'status') or ''] then
+      redis.call('UNLINK', runs_prefix .. id, runs_prefix .. id .. ':output')
+    end
+  end
 end
 
 local function fire_one(task, a)
@@ -73,13 +89,14 @@ local function fire_one(task, a)
   end
   redis.call('HSET', runs_prefix .. run_id, unpack(fields))
   redis.call('RPUSH', runs, run_id)
+  trim_history(runs)
   advance_last_fire(task, fire, last[2])
   return 1, run_id
 end
 
 local out = {}
 for i = 1, #KEYS do
-  local ok, kind, detail = pcall(fire_one, KEYS[i], 6 + (i - 1) * 10)
+  local ok, kind, detail = pcall(fire_one, KEYS[i], 7 + (i - 1) * 10)
   if ok then
     out[#out + 1] = kind
     out[#out + 1] = detail

@@ -90,8 +90,10 @@ public final class Bench {
         ctx.cluster().createTopic(PickupLatency.TOPIC, 4);
         boolean ok = true;
         try (WorkerPool pool = new WorkerPool(ctx.cluster(), "worker", "io.trainyard.worker.WorkerMain",
-                QueueThroughput.TOPIC + "," + PickupLatency.TOPIC, o.slots(), Map.of(), ctx.logs())) {
-            ctx.say("starting " + o.workers() + " worker process(es), " + o.slots() + " slots each");
+                QueueThroughput.TOPIC + "," + PickupLatency.TOPIC, o.slots(),
+                Map.of("TRAINYARD_WORKER_BATCH", Integer.toString(o.batch())), ctx.logs())) {
+            ctx.say("starting " + o.workers() + " worker process(es), " + o.slots() + " slots each in lanes of "
+                    + o.batch());
             pool.grow(o.workers(), Duration.ofSeconds(180));
             Pause.millis(3_000);
             ctx.report().figure("rssAtRest", "workerBytes", pool.rssPerWorker());

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code ./trainyard bench [workload...] [--quick] [--jobs N] ...}; {@code --quick} swaps every
  * default for a small one (a minute or two in all), explicit flags still win.
  */
-record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int workers, int slots,
+record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int workers, int slots, int batch,
                     int pickupRate, int pickupSeconds, int httpConnections, int httpSeconds, int httpRate,
                     int schedules, int scheduleRounds, SchedulePattern schedulePattern, List<Integer> scaleCounts, int scalePartitions,
                     int scaleSlots, int sleepMillis, int scaleSeconds, Path root, Path out) {
@@ -54,7 +54,8 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
               --quick              small sizes everywhere (explicit options still apply)
               --jobs N             no-op jobs of the queue workload and of BullMQ's (200000; quick 5000)
               --workers N          worker processes for queue and pickup (2)
-              --slots N            slots per worker for queue and pickup (64)
+              --slots N            slots per worker for queue and pickup (1000)
+              --batch N            records per poll of each worker lane, TRAINYARD_WORKER_BATCH (500)
               --pickup-rate N      jobs/s of the pickup workload (1000)
               --pickup-seconds N   length of the pickup workload (20; quick 5)
               --http-seconds N     length of each HTTP phase (15; quick 4)
@@ -78,7 +79,8 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         Set<Workload> workloads = EnumSet.noneOf(Workload.class);
         int jobs = quick ? 5_000 : 200_000;
         int workers = 2;
-        int slots = 64;
+        int slots = 1_000;
+        int batch = 500;
         int pickupRate = 1_000;
         int pickupSeconds = quick ? 5 : 20;
         int httpConnections = 64;
@@ -113,6 +115,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
                 case "--jobs" -> jobs = positive(arg, value);
                 case "--workers" -> workers = positive(arg, value);
                 case "--slots" -> slots = positive(arg, value);
+                case "--batch" -> batch = positive(arg, value);
                 case "--pickup-rate" -> pickupRate = positive(arg, value);
                 case "--pickup-seconds" -> pickupSeconds = positive(arg, value);
                 case "--http-seconds" -> httpSeconds = positive(arg, value);
@@ -133,7 +136,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         if (workloads.isEmpty()) {
             workloads = EnumSet.allOf(Workload.class);
         }
-        return new BenchOptions(workloads, quick, jobs, workers, slots, pickupRate, pickupSeconds, httpConnections,
+        return new BenchOptions(workloads, quick, jobs, workers, slots, batch, pickupRate, pickupSeconds, httpConnections,
                 httpSeconds, httpRate, schedules, rounds, pattern, scaleCounts, scalePartitions, scaleSlots, sleepMillis,
                 scaleSeconds, root, out);
     }

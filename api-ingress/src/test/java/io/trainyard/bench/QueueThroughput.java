@@ -53,6 +53,7 @@ final class QueueThroughput {
         report.figure(NAME, "jobs", n);
         report.figure(NAME, "workers", pool.size());
         report.figure(NAME, "slotsPerWorker", pool.slots());
+        report.figure(NAME, "batch", o.batch());
         report.figure(NAME, "completed", summary.completed());
         report.figure(NAME, "seconds", seconds);
         report.figure(NAME, "jobsPerSecond", rate);
@@ -63,8 +64,8 @@ final class QueueThroughput {
         report.figure(NAME, "cpuMillis", cpuUsed);
         report.figure(NAME, "load1mBefore", loadBefore);
         report.figure(NAME, "load1mAfter", loadAfter);
-        String note = n + " jobs, " + pool.size() + " workers x " + pool.slots() + " slots, "
-                + Report.load(loadBefore, loadAfter);
+        String note = n + " jobs, " + pool.size() + " workers x " + pool.slots() + " slots (lanes of " + o.batch()
+                + "), " + Report.load(loadBefore, loadAfter);
         if (summary.completed() < n) {
             note += "; ONLY " + summary.completed() + " COMPLETED (metrics saw " + reached + ")";
         }

@@ -87,7 +87,7 @@ public final class SchedulerService implements AutoCloseable {
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
         KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);
         kafkaMeters.add(KafkaClientMeters.bind(registry, producer));
-        FireLedger ledger = new FireLedger(redis);
+        FireLedger ledger = new FireLedger(redis, config.get(CommonSettings.RUN_HISTORY));
         FirePlanner planner = new FirePlanner(ledger,
                 Duration.ofMillis(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)), metrics);
         QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,

@@ -29,7 +29,7 @@ public final class SchedulerSettings {
                     + "idle; 0 turns the canary off.");
 
     public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI,
-            INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS,
+            CommonSettings.RUN_HISTORY, INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS,
             CANARY_INTERVAL_MS);
 
     private SchedulerSettings() {}

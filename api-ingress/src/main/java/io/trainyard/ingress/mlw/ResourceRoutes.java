@@ -167,7 +167,7 @@ final class ResourceRoutes {
         }
         Submissions.Submitted submitted = mlw.submissions.submit(request);
         List<Map<String, String>> runs = submitted.run() == null ? List.of() : List.of(submitted.run());
-        Responses.ok(res, TaskView.task(submitted.task(), runs));
+        Responses.ok(res, TaskView.task(submitted.task(), runs, 0));
     }
 
     /** A workflow document read whole (uploads are bounded) and checked before anything is stored. */

@@ -18,8 +18,11 @@ final class TaskQueries {
     /** How long a removed task's runs keep their records, so late workers find them cancelled. */
     static final long REMOVED_RUN_TTL_SECONDS = 7 * 24 * 3600;
 
-    /** A task with its runs, oldest run first. */
-    record Loaded(Map<String, String> task, List<Map<String, String>> runs) {}
+    /**
+     * A task with its runs, oldest run first, and how many of the runs it lists have expired
+     * (ended longer ago than the retention window, {@code TRAINYARD_RUN_RETENTION_SECONDS}).
+     */
+    record Loaded(Map<String, String> task, List<Map<String, String>> runs, int expiredRuns) {}
 
     /** One page of tasks and how many matched in all. */
     record Page(List<Loaded> tasks, long total) {}
@@ -37,7 +40,7 @@ final class TaskQueries {
                 return true;
             }
             String wanted = status.toUpperCase(Locale.ROOT).replace('_', ' ');
-            if (wanted.equals(TaskStatus.of(t.task(), t.runs()))) {
+            if (wanted.equals(TaskStatus.of(t.task(), t.runs(), t.expiredRuns()))) {
                 return true;
             }
             // Also match the latest run's status (COMPLETED, FAILED, ...).
@@ -58,15 +61,25 @@ final class TaskQueries {
         if (!ResourceFiles.isSafeId(taskId)) {
             return Optional.empty();
         }
-        return store.task(tenant, taskId).map(task -> new Loaded(task, runs(tenant, taskId)));
+        return store.task(tenant, taskId).map(task -> load(tenant, task));
     }
 
-    List<Map<String, String>> runs(String tenant, String taskId) {
-        List<Map<String, String>> runs = new ArrayList<>();
-        for (String runId : store.runIds(tenant, taskId)) {
+    /** The same task with its runs read again (after they were cancelled, say). */
+    Loaded reread(String tenant, Loaded loaded) {
+        List<Map<String, String>> runs = new ArrayList<>(loaded.runs().size());
+        for (Map<String, String> run : loaded.runs()) {
+            runs.add(store.run(tenant, run.get("id")).orElse(run));
+        }
+        return new Loaded(loaded.task(), runs, loaded.expiredRuns());
+    }
+
+    private Loaded load(String tenant, Map<String, String> task) {
+        List<String> ids = store.runIds(tenant, task.get("id"));
+        List<Map<String, String>> runs = new ArrayList<>(ids.size());
+        for (String runId : ids) {
             store.run(tenant, runId).ifPresent(runs::add);
         }
-        return runs;
+        return new Loaded(task, runs, ids.size() - runs.size());
     }
 
     Map<String, String> output(String tenant, String runId) {

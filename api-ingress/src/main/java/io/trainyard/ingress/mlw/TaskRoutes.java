@@ -56,12 +56,12 @@ final class TaskRoutes {
         res.header("X-Total-Count", Long.toString(page.total()));
         res.header("X-Page-Size", Integer.toString(pageSize));
         res.header("X-Current-Page", Integer.toString(currentPage));
-        Responses.ok(res, page.tasks().stream().map(t -> TaskView.task(t.task(), t.runs())).toList());
+        Responses.ok(res, page.tasks().stream().map(TaskView::task).toList());
     }
 
     private void get(ServerRequest req, ServerResponse res, Principal principal) {
         TaskQueries.Loaded loaded = task(req, principal);
-        Responses.ok(res, TaskView.task(loaded.task(), loaded.runs()));
+        Responses.ok(res, TaskView.task(loaded));
     }
 
     private void delete(ServerRequest req, ServerResponse res, Principal principal) {
@@ -78,7 +78,7 @@ final class TaskRoutes {
         if (!mlw.tasks.delete(principal.tenant(), taskId, mlw.clock.millis())) {
             throw ApiException.notFound("Task " + taskId);
         }
-        Responses.ok(res, TaskView.task(loaded.task(), mlw.tasks.runs(principal.tenant(), taskId)));
+        Responses.ok(res, TaskView.task(mlw.tasks.reread(principal.tenant(), loaded)));
     }
 
     private void getRun(ServerRequest req, ServerResponse res, Principal principal) {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A parent task's status, derived from its runs: RUNNING while one is queued or running, else
  * SCHEDULED for a recurring task, EXECUTED once a one-time task's run ended, NOT SCHEDULED when
- * it has no run at all.
+ * it has no run at all (one whose runs all expired was EXECUTED).
  */
 final class TaskStatus {
     static final String RUNNING = "RUNNING";
@@ -16,7 +16,8 @@ final class TaskStatus {
 
     private TaskStatus() {}
 
-    static String of(Map<String, String> task, List<Map<String, String>> runs) {
+    /** {@code expiredRuns}: runs the task lists whose records expired; a one-time task with one ran. */
+    static String of(Map<String, String> task, List<Map<String, String>> runs, int expiredRuns) {
         for (Map<String, String> run : runs) {
             String status = run.get("status");
             if ("QUEUED".equals(status) || "RUNNING".equals(status)) {
@@ -26,7 +27,7 @@ final class TaskStatus {
         if ("REPEAT".equals(task.get("recurrence"))) {
             return SCHEDULED;
         }
-        return runs.isEmpty() ? NOT_SCHEDULED : EXECUTED;
+        return runs.isEmpty() && expiredRuns == 0 ? NOT_SCHEDULED : EXECUTED;
     }
 
     static boolean isActive(List<Map<String, String>> runs) {

@@ -19,7 +19,12 @@ final class TaskView {
 
     private TaskView() {}
 
-    static Map<String, Object> task(Map<String, String> task, List<Map<String, String>> runs) {
+    static Map<String, Object> task(TaskQueries.Loaded loaded) {
+        return task(loaded.task(), loaded.runs(), loaded.expiredRuns());
+    }
+
+    /** A task with its runs; {@code expiredRuns} of the runs it lists are gone (past the retention window). */
+    static Map<String, Object> task(Map<String, String> task, List<Map<String, String>> runs, int expiredRuns) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", task.get("id"));
         view.put("name", task.get("name"));
@@ -44,7 +49,7 @@ final class TaskView {
         // A run that read the data knows dataSize too: the latest such run's properties win.
         view.put("properties", json(trained.getOrDefault("properties", task.get("properties"))));
         view.put("cronExpression", task.getOrDefault("cronExpression", ""));
-        view.put("status", TaskStatus.of(task, runs));
+        view.put("status", TaskStatus.of(task, runs, expiredRuns));
         view.put("recurrence", task.get("recurrence"));
         return view;
     }

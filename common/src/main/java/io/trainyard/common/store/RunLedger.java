@@ -1,5 +1,6 @@
 package io.trainyard.common.store;
 
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.RunStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,9 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>{@link #startAll} and {@link #finishAll} do the same as {@link #start} and {@link #finish}
  * for many runs in one pipeline (one round trip): the same scripts, each atomic on its own run,
  * so the fencing is exactly that of the single calls.
+ *
+ * <p>Retention: a run that ends (here, or elsewhere and then seen by {@link #start}) keeps its
+ * record and output for {@code retentionSeconds}, then Redis expires them.
  */
 public final class RunLedger {
     private static final LuaScript START = LuaScript.load("start");
@@ -23,11 +27,21 @@ public final class RunLedger {
     private final UnifiedJedis redis;
     private final long leaseMillis;
     private final String leaseText;
+    private final String retentionText;
 
+    /** A ledger that keeps ended runs for the default retention window. */
     public RunLedger(UnifiedJedis redis, long leaseMillis) {
+        this(redis, leaseMillis, CommonSettings.DEFAULT_RUN_RETENTION_SECONDS);
+    }
+
+    public RunLedger(UnifiedJedis redis, long leaseMillis, long retentionSeconds) {
+        if (retentionSeconds <= 0) {
+            throw new IllegalArgumentException("retention must be positive: " + retentionSeconds);
+        }
         this.redis = redis;
         this.leaseMillis = leaseMillis;
         this.leaseText = Long.toString(leaseMillis);
+        this.retentionText = Long.toString(retentionSeconds);
     }
 
     /** What happened when a worker tried to start an attempt. */
@@ -136,11 +150,12 @@ public final class RunLedger {
     }
 
     private List<String> startArgs(StartRequest request, String workerId, String now) {
-        List<String> args = new ArrayList<>(4 + 2 * request.createWith().size());
+        List<String> args = new ArrayList<>(5 + 2 * request.createWith().size());
         args.add(workerId);
         args.add(now);
         args.add(leaseText);
         args.add(Integer.toString(request.attempt()));
+        args.add(retentionText);
         request.createWith().forEach((k, v) -> { args.add(k); args.add(v); });
         return args;
     }
@@ -178,7 +193,7 @@ public final class RunLedger {
         List<String> args = new ArrayList<>(4 + 2 * (fields.size() + output.size()));
         args.add(Long.toString(epoch));
         args.add(leaseText);
-        args.add(last ? "1" : "0");
+        args.add(last ? retentionText : "0");
         args.add(Integer.toString(fields.size()));
         fields.forEach((k, v) -> { args.add(k); args.add(v); });
         output.forEach((k, v) -> { args.add(k); args.add(v); });

@@ -67,6 +67,32 @@ class RunLedgerIT {
     }
 
     @Test
+    void anEndedRunAndItsOutputExpireAfterTheRetentionWindow() {
+        RunLedger shortLived = new RunLedger(redis, 30_000, 3_600);
+        TenantKeys keys = new TenantKeys("acme");
+        String runId = queuedRun("acme");
+        var started = (RunLedger.Start.Started) shortLived.start("acme", runId, "w", 1, 1000, Map.of());
+        assertThat(redis.ttl(keys.run(runId))).as("a running run is kept").isEqualTo(-1);
+
+        assertThat(shortLived.finish("acme", runId, started.epoch(), RunStatus.COMPLETED, 2000, Map.of(),
+                Map.of("stdout", "hi"))).isTrue();
+        assertThat(redis.ttl(keys.run(runId))).isBetween(3_590L, 3_600L);
+        assertThat(redis.ttl(keys.runOutput(runId))).isBetween(3_590L, 3_600L);
+        assertThat(redis.exists(keys.lease(runId))).isFalse();
+    }
+
+    @Test
+    void aRunThatEndedElsewhereExpiresWhenAWorkerSeesIt() {
+        RunLedger shortLived = new RunLedger(redis, 30_000, 3_600);
+        String runId = queuedRun("acme");
+        assertThat(tasks.cancelRun("acme", runId, 500)).contains("CANCELLED");
+        assertThat(redis.ttl(new TenantKeys("acme").run(runId))).isEqualTo(-1);
+        assertThat(shortLived.start("acme", runId, "w", 1, 1000, Map.of()))
+                .isEqualTo(new RunLedger.Start.AlreadyEnded(RunStatus.CANCELLED));
+        assertThat(redis.ttl(new TenantKeys("acme").run(runId))).isBetween(3_590L, 3_600L);
+    }
+
+    @Test
     void aRunCancelledWhileQueuedNeverStarts() {
         String runId = queuedRun("acme");
         assertThat(tasks.cancelRun("acme", runId, 500)).contains("CANCELLED");

@@ -1,5 +1,6 @@
 package io.trainyard.scheduler.fire;
 
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.store.LuaScript;
@@ -33,9 +34,20 @@ public final class FireLedger implements FireHistory {
     private static final String RUNS_INSPECTED_TEXT = Integer.toString(RUNS_INSPECTED);
 
     private final UnifiedJedis redis;
+    private final String historyText;
 
+    /** A ledger whose tasks list the default number of latest runs. */
     public FireLedger(UnifiedJedis redis) {
+        this(redis, Integer.parseInt(CommonSettings.RUN_HISTORY.defaultValue()));
+    }
+
+    /** A ledger whose tasks list at most {@code history} latest runs (older ended ones are removed). */
+    public FireLedger(UnifiedJedis redis, int history) {
+        if (history < 1) {
+            throw new IllegalArgumentException("history must be positive: " + history);
+        }
         this.redis = redis;
+        this.historyText = Integer.toString(history);
     }
 
     /** The result of claiming a fire. */
@@ -131,14 +143,15 @@ public final class FireLedger implements FireHistory {
     }
 
     /** The script's arguments: what every fire of the call shares, then 10 values per fire. */
-    private static List<String> args(List<FireClaim> fires, String tenant, List<Integer> indexes, String queuedAt,
-                                     String scheduledBy) {
-        List<String> args = new ArrayList<>(5 + 10 * indexes.size());
+    private List<String> args(List<FireClaim> fires, String tenant, List<Integer> indexes, String queuedAt,
+                              String scheduledBy) {
+        List<String> args = new ArrayList<>(6 + 10 * indexes.size());
         args.add(tenant);
         args.add(new TenantKeys(tenant).runPrefix());
         args.add(RUNS_INSPECTED_TEXT);
         args.add(queuedAt);
         args.add(scheduledBy);
+        args.add(historyText);
         for (int i : indexes) {
             FireClaim fire = fires.get(i);
             RunTemplate run = fire.schedule().run();

@@ -64,6 +64,25 @@ class FireLedgerIT {
     }
 
     @Test
+    void aTaskListsItsLatestRunsAndTheOlderEndedOnesAreRemoved() {
+        FireLedger shortHistory = new FireLedger(redis, 3);
+        TenantKeys keys = new TenantKeys(tenant);
+        List<String> runs = new java.util.ArrayList<>();
+        for (int hour = 0; hour < 5; hour++) {
+            Instant fire = FIRE.plusSeconds(3600L * hour);
+            String runId = shortHistory.claim(new FireLedger.FireClaim(schedule(OverlapPolicy.ALLOW), fire, Ids.next(),
+                    TTL), fire, "it").detail();
+            runs.add(runId);
+            // The first run never ends; the others end as soon as they are queued.
+            setStatus(runId, hour == 0 ? "RUNNING" : "COMPLETED");
+        }
+        assertThat(tasks.runIds(tenant, taskId)).containsExactlyElementsOf(runs.subList(2, 5));
+        assertThat(redis.exists(keys.run(runs.get(1)))).as("ended and out of the list: removed").isFalse();
+        assertThat(redis.hget(keys.run(runs.get(0)), "status")).as("still running: kept until it ends")
+                .isEqualTo("RUNNING");
+    }
+
+    @Test
     void skipWhileAnEarlierRunIsUnfinished() {
         String running = claim(OverlapPolicy.SKIP, FIRE).detail();
         setStatus(running, "RUNNING");
