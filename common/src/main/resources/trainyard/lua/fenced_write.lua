@@ -1,30 +1,51 @@
--- Write fields of a running run, only if the writer still holds the current epoch.
--- KEYS[1] run hash, KEYS[2] lease key (renewed on every accepted write), KEYS[3] output hash
--- ARGV[1] epoch, ARGV[2] lease ms (0: leave the lease alone), ARGV[3] "0" unless this write ends
--- the run; then the seconds its record and output are kept (the retention window) and the lease
--- is dropped, ARGV[4] number of run field/value pairs, then the run
--- pairs, then output field/value pairs (stdout, stderr) for KEYS[3].
--- Returns 1 when written, 0 when the epoch is stale or the run already ended.
-local state = redis.call('HMGET', KEYS[1], 'epoch', 'status')
-if state[1] ~= ARGV[1] then
-  return 0
+-- Write fields of running runs of one tenant, each only if its writer still holds the run's
+-- current epoch. Each write is handled on its own; a worker sends a batch of ends in one call.
+-- KEYS: per write, the run hash and its output hash.
+-- ARGV, per write: the epoch; the run's new leaseUntil (epoch ms; "0" leaves it); "0" unless this
+-- write ends the run, else the seconds its record and output are kept (the retention window);
+-- the number r of run field/value pairs; the number o of output field/value pairs (stdout,
+-- stderr); then the r run pairs and the o output pairs.
+-- Returns one value per write: 1 when written, 0 when the epoch is stale or the run already
+-- ended, an error text when Redis refused this write.
+local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+
+local function write_one(run, output, a)
+  local r, o = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local state = redis.call('HMGET', run, 'epoch', 'status')
+  if state[1] ~= ARGV[a] or ENDED[state[2] or ''] then
+    return 0
+  end
+  local first = a + 5
+  local lease_until, keep = ARGV[a + 1], ARGV[a + 2]
+  if r > 0 and lease_until ~= '0' then
+    redis.call('HSET', run, 'leaseUntil', lease_until, unpack(ARGV, first, first + 2 * r - 1))
+  elseif r > 0 then
+    redis.call('HSET', run, unpack(ARGV, first, first + 2 * r - 1))
+  elseif lease_until ~= '0' then
+    redis.call('HSET', run, 'leaseUntil', lease_until)
+  end
+  if o > 0 then
+    redis.call('HSET', output, unpack(ARGV, first + 2 * r, first + 2 * (r + o) - 1))
+  end
+  if keep ~= '0' then
+    redis.call('EXPIRE', run, keep)
+    if o > 0 then
+      -- Output is only ever written by the write that ends the run.
+      redis.call('EXPIRE', output, keep)
+    end
+  end
+  return 1
 end
-local status = state[2]
-if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' or status == 'TIMED_OUT' then
-  return 0
+
+local out = {}
+local a = 1
+for i = 1, #KEYS, 2 do
+  local ok, written = pcall(write_one, KEYS[i], KEYS[i + 1], a)
+  if ok then
+    out[#out + 1] = written
+  else
+    out[#out + 1] = type(written) == 'table' and tostring(written.err) or tostring(written)
+  end
+  a = a + 5 + 2 * (tonumber(ARGV[a + 3]) + tonumber(ARGV[a + 4]))
 end
-local last = 4 + 2 * tonumber(ARGV[4])
-if last > 4 then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 5, last))
-end
-if #ARGV > last then
-  redis.call('HSET', KEYS[3], unpack(ARGV, last + 1))
-end
-if ARGV[3] ~= '0' then
-  redis.call('DEL', KEYS[2])
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  redis.call('EXPIRE', KEYS[3], ARGV[3])
-elseif ARGV[2] ~= '0' then
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-end
-return 1
+return out

@@ -77,7 +77,7 @@ final class RunRecords {
         long total = 0;
         for (int i = 0; i < n; i++) {
             String id = runIds.get((int) ((long) i * runIds.size() / n));
-            total += usage(redis, keys.run(id)) + usage(redis, keys.runOutput(id)) + usage(redis, keys.lease(id));
+            total += usage(redis, keys.run(id)) + usage(redis, keys.runOutput(id));
         }
         return (double) total / n;
     }

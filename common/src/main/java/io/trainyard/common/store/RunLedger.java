@@ -3,10 +3,13 @@ package io.trainyard.common.store;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.RunStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The worker's side of a run's record: start an attempt under a new fencing epoch, then write
@@ -14,8 +17,14 @@ import redis.clients.jedis.UnifiedJedis;
  * so a worker that lost its run can never overwrite the attempt that took over.
  *
  * <p>{@link #startAll} and {@link #finishAll} do the same as {@link #start} and {@link #finish}
- * for many runs in one pipeline (one round trip): the same scripts, each atomic on its own run,
- * so the fencing is exactly that of the single calls.
+ * for many runs in one round trip: one script call per tenant, which handles each run exactly as
+ * a single call would (the single calls are batches of one), so the fencing is the same. Batching
+ * matters: a worker's lane starts and ends hundreds of short jobs at a time, and one call per
+ * batch costs Redis and the client a fraction of one call per job.
+ *
+ * <p>The attempt's lease is the run's {@code leaseUntil} field (epoch ms): set by the start,
+ * moved on by every accepted write of that attempt (progress, renewals), so a run whose worker
+ * died shows as RUNNING with a {@code leaseUntil} in the past.
  *
  * <p>Retention: a run that ends (here, or elsewhere and then seen by {@link #start}) keeps its
  * record and output for {@code retentionSeconds}, then Redis expires them.
@@ -79,38 +88,58 @@ public final class RunLedger {
      */
     public Start start(String tenant, String runId, String workerId, int attempt, long nowMillis,
                        Map<String, String> createWith) {
-        StartRequest request = new StartRequest(tenant, runId, attempt, createWith);
-        return startReply(START.eval(redis, startKeys(request), startArgs(request, workerId, Long.toString(nowMillis))));
+        Start start = startAll(List.of(new StartRequest(tenant, runId, attempt, createWith)), workerId, nowMillis)
+                .getFirst();
+        if (start instanceof Start.Failed failed) {
+            throw failed.cause();
+        }
+        return start;
     }
 
     /**
-     * Starts many attempts in one pipeline; each answer is what {@link #start} would have
-     * returned, or {@link Start.Failed} for a script Redis refused. A lost connection throws.
+     * Starts many attempts in one round trip: one script call per tenant (a tenant's keys share a
+     * slot), each run handled on its own. Each answer is what {@link #start} would have returned,
+     * or {@link Start.Failed} for a run whose writes Redis refused. A lost connection throws.
      */
     public List<Start> startAll(List<StartRequest> requests, String workerId, long nowMillis) {
-        String now = Long.toString(nowMillis);
-        List<List<String>> keys = new ArrayList<>(requests.size());
-        List<List<String>> args = new ArrayList<>(requests.size());
-        for (StartRequest request : requests) {
-            keys.add(startKeys(request));
-            args.add(startArgs(request, workerId, now));
+        List<List<Integer>> groups = byTenant(requests, StartRequest::tenant);
+        List<String> shared = List.of(workerId, Long.toString(nowMillis), leaseText, retentionText);
+        List<List<String>> keys = new ArrayList<>(groups.size());
+        List<List<String>> args = new ArrayList<>(groups.size());
+        for (List<Integer> group : groups) {
+            List<String> k = new ArrayList<>(group.size());
+            List<String> a = new ArrayList<>(shared);
+            for (int i : group) {
+                StartRequest request = requests.get(i);
+                k.add(new TenantKeys(request.tenant()).run(request.runId()));
+                a.add(Integer.toString(request.attempt()));
+                a.add(Integer.toString(request.createWith().size()));
+                request.createWith().forEach((field, value) -> { a.add(field); a.add(value); });
+            }
+            keys.add(k);
+            args.add(a);
         }
         List<Object> replies = START.evalAll(redis, keys, args);
-        List<Start> starts = new ArrayList<>(replies.size());
-        for (Object reply : replies) {
-            starts.add(reply instanceof RuntimeException e ? new Start.Failed(e) : startReply(reply));
+        Start[] starts = new Start[requests.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            List<Integer> group = groups.get(g);
+            Object reply = replies.get(g);
+            for (int k = 0; k < group.size(); k++) {
+                starts[group.get(k)] = reply instanceof RuntimeException e ? new Start.Failed(e)
+                        : startReply((List<?>) reply, k);
+            }
         }
-        return starts;
+        return Arrays.asList(starts);
     }
 
     /** Writes progress fields and renews the lease; false when {@code epoch} is no longer current. */
     public boolean update(String tenant, String runId, long epoch, Map<String, String> fields) {
-        return write(tenant, runId, epoch, false, fields, Map.of());
+        return writeOne(new Write(tenant, runId, epoch, null, fields, Map.of()), System.currentTimeMillis());
     }
 
     /** Renews the lease; false when {@code epoch} is no longer current. */
     public boolean renew(String tenant, String runId, long epoch) {
-        return write(tenant, runId, epoch, false, Map.of(), Map.of());
+        return writeOne(new Write(tenant, runId, epoch, null, Map.of(), Map.of()), System.currentTimeMillis());
     }
 
     /**
@@ -119,84 +148,117 @@ public final class RunLedger {
      */
     public boolean finish(String tenant, String runId, long epoch, RunStatus status, long nowMillis,
                           Map<String, String> fields, Map<String, String> output) {
-        Finish finish = new Finish(tenant, runId, epoch, status, fields, output);
-        return (Long) FENCED_WRITE.eval(redis, writeKeys(tenant, runId), finishArgs(finish, Long.toString(nowMillis))) == 1L;
+        Finish finish = new Finish(tenant, runId, epoch, status, fields, output); // refuses a status that does not end
+        return writeOne(new Write(finish.tenant(), finish.runId(), finish.epoch(), finish.status(), finish.fields(),
+                finish.output()), nowMillis);
     }
 
     /**
-     * Writes many terminal statuses in one pipeline; each answer is what {@link #finish} would
-     * have returned, or a failure for a script Redis refused. A lost connection throws.
+     * Writes many terminal statuses in one round trip (one script call per tenant); each answer
+     * is what {@link #finish} would have returned, or a failure for a write Redis refused. A lost
+     * connection throws.
      */
     public List<Written> finishAll(List<Finish> finishes, long nowMillis) {
+        List<Write> writes = new ArrayList<>(finishes.size());
+        for (Finish f : finishes) {
+            writes.add(new Write(f.tenant(), f.runId(), f.epoch(), f.status(), f.fields(), f.output()));
+        }
+        return writeAll(writes, nowMillis);
+    }
+
+    /** One fenced write: progress when {@code status} is null, else the run's end. */
+    private record Write(String tenant, String runId, long epoch, RunStatus status, Map<String, String> fields,
+                         Map<String, String> output) {}
+
+    private boolean writeOne(Write write, long nowMillis) {
+        Written written = writeAll(List.of(write), nowMillis).getFirst();
+        if (written.failure() != null) {
+            throw written.failure();
+        }
+        return written.written();
+    }
+
+    private List<Written> writeAll(List<Write> writes, long nowMillis) {
         String now = Long.toString(nowMillis);
-        List<List<String>> keys = new ArrayList<>(finishes.size());
-        List<List<String>> args = new ArrayList<>(finishes.size());
-        for (Finish finish : finishes) {
-            keys.add(writeKeys(finish.tenant(), finish.runId()));
-            args.add(finishArgs(finish, now));
+        String leaseUntil = Long.toString(nowMillis + leaseMillis);
+        List<List<Integer>> groups = byTenant(writes, Write::tenant);
+        List<List<String>> keys = new ArrayList<>(groups.size());
+        List<List<String>> args = new ArrayList<>(groups.size());
+        for (List<Integer> group : groups) {
+            List<String> k = new ArrayList<>(2 * group.size());
+            List<String> a = new ArrayList<>(16 * group.size());
+            for (int i : group) {
+                Write w = writes.get(i);
+                TenantKeys tenant = new TenantKeys(w.tenant());
+                k.add(tenant.run(w.runId()));
+                k.add(tenant.runOutput(w.runId()));
+                writeArgs(a, w, now, leaseUntil);
+            }
+            keys.add(k);
+            args.add(a);
         }
         List<Object> replies = FENCED_WRITE.evalAll(redis, keys, args);
-        List<Written> written = new ArrayList<>(replies.size());
-        for (Object reply : replies) {
-            written.add(reply instanceof RuntimeException e ? new Written(false, e)
-                    : (Long) reply == 1L ? Written.YES : Written.REFUSED);
+        Written[] written = new Written[writes.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            List<Integer> group = groups.get(g);
+            Object reply = replies.get(g);
+            for (int k = 0; k < group.size(); k++) {
+                written[group.get(k)] = reply instanceof RuntimeException e ? new Written(false, e)
+                        : writtenReply(((List<?>) reply).get(k));
+            }
         }
-        return written;
+        return Arrays.asList(written);
     }
 
-    private static List<String> startKeys(StartRequest request) {
-        TenantKeys keys = new TenantKeys(request.tenant());
-        return List.of(keys.run(request.runId()), keys.lease(request.runId()));
+    /** The indexes of {@code items}, grouped by tenant in order of first appearance. */
+    private static <T> List<List<Integer>> byTenant(List<T> items, Function<T, String> tenant) {
+        if (items.size() == 1) {
+            return List.of(List.of(0));
+        }
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            groups.computeIfAbsent(tenant.apply(items.get(i)), t -> new ArrayList<>()).add(i);
+        }
+        return new ArrayList<>(groups.values());
     }
 
-    private List<String> startArgs(StartRequest request, String workerId, String now) {
-        List<String> args = new ArrayList<>(5 + 2 * request.createWith().size());
-        args.add(workerId);
-        args.add(now);
-        args.add(leaseText);
-        args.add(Integer.toString(request.attempt()));
-        args.add(retentionText);
-        request.createWith().forEach((k, v) -> { args.add(k); args.add(v); });
-        return args;
-    }
-
-    private static Start startReply(Object reply) {
-        List<?> list = (List<?>) reply;
-        long code = (Long) list.get(0);
+    private static Start startReply(List<?> reply, int k) {
+        long code = (Long) reply.get(2 * k);
+        Object detail = reply.get(2 * k + 1);
         if (code > 0) {
             return new Start.Started(code);
         }
         if (code == 0) {
-            return new Start.AlreadyEnded(RunStatus.valueOf((String) list.get(1)));
+            return new Start.AlreadyEnded(RunStatus.valueOf((String) detail));
+        }
+        if (code == -3) {
+            return new Start.Failed(new JedisDataException((String) detail));
         }
         return code == -1 ? new Start.CancelledBeforeStart() : new Start.Missing();
     }
 
-    private List<String> finishArgs(Finish finish, String now) {
-        Map<String, String> all = new LinkedHashMap<>(finish.fields());
-        all.put("status", finish.status().name());
-        all.put("completedAt", now);
-        return writeArgs(finish.epoch(), true, all, finish.output());
+    private static Written writtenReply(Object reply) {
+        if (reply instanceof Long written) {
+            return written == 1L ? Written.YES : Written.REFUSED;
+        }
+        return new Written(false, new JedisDataException(String.valueOf(reply)));
     }
 
-    private boolean write(String tenant, String runId, long epoch, boolean last,
-                          Map<String, String> fields, Map<String, String> output) {
-        return (Long) FENCED_WRITE.eval(redis, writeKeys(tenant, runId), writeArgs(epoch, last, fields, output)) == 1L;
-    }
-
-    private static List<String> writeKeys(String tenant, String runId) {
-        TenantKeys keys = new TenantKeys(tenant);
-        return List.of(keys.run(runId), keys.lease(runId), keys.runOutput(runId));
-    }
-
-    private List<String> writeArgs(long epoch, boolean last, Map<String, String> fields, Map<String, String> output) {
-        List<String> args = new ArrayList<>(4 + 2 * (fields.size() + output.size()));
-        args.add(Long.toString(epoch));
-        args.add(leaseText);
-        args.add(last ? retentionText : "0");
-        args.add(Integer.toString(fields.size()));
-        fields.forEach((k, v) -> { args.add(k); args.add(v); });
-        output.forEach((k, v) -> { args.add(k); args.add(v); });
-        return args;
+    private void writeArgs(List<String> args, Write w, String now, String leaseUntil) {
+        boolean ends = w.status() != null;
+        args.add(Long.toString(w.epoch()));
+        args.add(ends ? "0" : leaseUntil);
+        args.add(ends ? retentionText : "0");
+        args.add(Integer.toString(w.fields().size() + (ends ? 2 : 0)));
+        args.add(Integer.toString(w.output().size()));
+        w.fields().forEach((k, v) -> { args.add(k); args.add(v); });
+        if (ends) {
+            // Last, so that they win over any field of the same name.
+            args.add("status");
+            args.add(w.status().name());
+            args.add("completedAt");
+            args.add(now);
+        }
+        w.output().forEach((k, v) -> { args.add(k); args.add(v); });
     }
 }

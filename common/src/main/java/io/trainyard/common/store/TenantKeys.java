@@ -50,9 +50,4 @@ public record TenantKeys(String tenant) {
     public String runOutput(String runId) {
         return runPrefix() + runId + ":output";
     }
-
-    /** The running attempt's lease: "workerId:epoch", expiring unless renewed. */
-    public String lease(String runId) {
-        return runPrefix() + runId + ":lease";
-    }
 }

@@ -73,12 +73,13 @@ class RunLedgerIT {
         String runId = queuedRun("acme");
         var started = (RunLedger.Start.Started) shortLived.start("acme", runId, "w", 1, 1000, Map.of());
         assertThat(redis.ttl(keys.run(runId))).as("a running run is kept").isEqualTo(-1);
+        assertThat(redis.hget(keys.run(runId), "leaseUntil")).as("the lease: start + 30 s").isEqualTo("31000");
 
         assertThat(shortLived.finish("acme", runId, started.epoch(), RunStatus.COMPLETED, 2000, Map.of(),
                 Map.of("stdout", "hi"))).isTrue();
         assertThat(redis.ttl(keys.run(runId))).isBetween(3_590L, 3_600L);
         assertThat(redis.ttl(keys.runOutput(runId))).isBetween(3_590L, 3_600L);
-        assertThat(redis.exists(keys.lease(runId))).isFalse();
+        assertThat(redis.keys("*" + runId + "*")).containsExactlyInAnyOrder(keys.run(runId), keys.runOutput(runId));
     }
 
     @Test
@@ -124,6 +125,38 @@ class RunLedgerIT {
                 new RunLedger.Start.Started(1), new RunLedger.Start.Missing());
         assertThat(tasks.run("acme", plain).orElseThrow()).containsEntry("status", "RUNNING")
                 .containsEntry("workerId", "batch-worker").containsEntry("epoch", "1");
+    }
+
+    @Test
+    void aBatchSpanningTenantsAnswersInOrderAndARefusedRunFailsAlone() {
+        String first = queuedRun("acme");
+        String other = queuedRun("globex");
+        String broken = Ids.next();
+        redis.set(new TenantKeys("acme").run(broken), "not a hash");
+        String last = queuedRun("acme");
+
+        List<RunLedger.Start> starts = ledger.startAll(List.of(
+                new RunLedger.StartRequest("acme", first, 1, Map.of()),
+                new RunLedger.StartRequest("globex", other, 1, Map.of()),
+                new RunLedger.StartRequest("acme", broken, 1, Map.of("id", broken)),
+                new RunLedger.StartRequest("acme", last, 1, Map.of())), "w", 1000);
+
+        assertThat(starts.get(0)).isEqualTo(new RunLedger.Start.Started(1));
+        assertThat(starts.get(1)).isEqualTo(new RunLedger.Start.Started(1));
+        assertThat(starts.get(2)).isInstanceOfSatisfying(RunLedger.Start.Failed.class,
+                failed -> assertThat(failed.cause()).hasMessageContaining("WRONGTYPE"));
+        assertThat(starts.get(3)).isEqualTo(new RunLedger.Start.Started(1));
+        assertThat(tasks.run("globex", other).orElseThrow()).containsEntry("status", "RUNNING");
+
+        List<RunLedger.Written> written = ledger.finishAll(List.of(
+                new RunLedger.Finish("globex", other, 1, RunStatus.COMPLETED, Map.of(), Map.of()),
+                new RunLedger.Finish("acme", broken, 1, RunStatus.COMPLETED, Map.of(), Map.of()),
+                new RunLedger.Finish("acme", last, 1, RunStatus.FAILED, Map.of(), Map.of("stderr", "x"))), 2000);
+        assertThat(written.get(0)).isEqualTo(RunLedger.Written.YES);
+        assertThat(written.get(1).failure()).hasMessageContaining("WRONGTYPE");
+        assertThat(written.get(2)).isEqualTo(RunLedger.Written.YES);
+        assertThat(tasks.run("acme", last).orElseThrow()).containsEntry("status", "FAILED");
+        assertThat(tasks.output("acme", last)).containsEntry("stderr", "x");
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.resource.ResourceFiles;
 import java.io.IOException;
-import java.util.regex.Pattern;
 
 /**
  * Turns a record's value into a {@link JobMessage}, or names why it is poison: not JSON, not the
@@ -14,7 +13,8 @@ import java.util.regex.Pattern;
  * (The rules are those of {@code job-message.schema.json}.)
  */
 public final class JobDecoder {
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** Tenants are ids of at most this many characters. */
+    private static final int MAX_TENANT_LENGTH = 64;
     /** The shared codec, except that the schema's optional numbers (timeout, attempt, createdAt) may be absent. */
     private static final ObjectReader READER = Json.MAPPER.copy()
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readerFor(JobMessage.class);
@@ -51,7 +51,7 @@ public final class JobDecoder {
         if (job.schemaVersion() != JobMessage.SCHEMA_VERSION) {
             return "unsupported schemaVersion " + job.schemaVersion() + " (this worker reads " + JobMessage.SCHEMA_VERSION + ")";
         }
-        if (job.tenant() == null || !TENANT.matcher(job.tenant()).matches()) {
+        if (!ResourceFiles.hasIdShape(job.tenant(), MAX_TENANT_LENGTH)) {
             return job.tenant() == null ? "missing tenant" : "unsafe tenant";
         }
         if (job.runId() == null || !ResourceFiles.isSafeId(job.runId())) {
