@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +90,20 @@ final class BenchCluster implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** Commands Redis has executed so far, by name ({@code INFO commandstats}; commands run by scripts count too). */
+    Map<String, Long> redisCommandCalls() {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : jedis.info("commandstats").split("\r?\n")) {
+            // cmdstat_hset:calls=12,usec=34,usec_per_call=2.83,...
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String rest = line.substring(line.indexOf("calls=") + "calls=".length());
+                calls.put(name, Long.parseLong(rest.substring(0, rest.indexOf(','))));
+            }
+        }
+        return calls;
     }
 
     @Override

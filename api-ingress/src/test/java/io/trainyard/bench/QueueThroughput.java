@@ -3,6 +3,7 @@ package io.trainyard.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Workload 1: N NOOP jobs from a plain batched producer through the worker processes, each
@@ -25,6 +26,7 @@ final class QueueThroughput {
         double loadBefore = ProcessMemory.loadAverage();
         long baseline = pool.completed();
         long memoryBefore = ctx.cluster().redisUsedMemory();
+        Map<String, Long> callsBefore = ctx.cluster().redisCommandCalls();
         CpuUse cpu = CpuUse.start(pool);
         List<String> ids = NoopJobs.ids(ctx, "q", n);
         ctx.say("queue: publishing " + n + " NOOP jobs to " + TOPIC);
@@ -40,6 +42,7 @@ final class QueueThroughput {
         long reached = pool.awaitCompleted(baseline + n, Duration.ofSeconds(60)) - baseline;
         double loadAfter = ProcessMemory.loadAverage();
         Map<String, Long> cpuUsed = cpu.since();
+        Map<String, Double> callsPerJob = perJob(callsBefore, ctx.cluster().redisCommandCalls(), n);
         RunRecords.Summary summary = RunRecords.summarize(RunRecords.read(ctx.cluster().jedis, TENANT, ids));
         long memoryAfter = ctx.cluster().redisUsedMemory();
         double seconds = Math.max(1, summary.lastCompleted() - start) / 1000.0;
@@ -62,6 +65,7 @@ final class QueueThroughput {
         report.figure(NAME, "redisUsedMemoryPerRun", usedPerRun);
         report.figure(NAME, "finishedRunTtlSeconds", ttl);
         report.figure(NAME, "cpuMillis", cpuUsed);
+        report.figure(NAME, "redisCommandsPerJob", callsPerJob);
         report.figure(NAME, "load1mBefore", loadBefore);
         report.figure(NAME, "load1mAfter", loadAfter);
         String note = n + " jobs, " + pool.size() + " workers x " + pool.slots() + " slots (lanes of " + o.batch()
@@ -73,8 +77,29 @@ final class QueueThroughput {
                 ">= 1.5x BullMQ", note);
         report.row(NAME, "publish rate (batched producer, acks=all)", Report.count(publishRate) + " jobs/s", "",
                 CpuUse.perThousand(cpuUsed, n));
+        report.row(NAME, "Redis commands per job", String.format("%.1f", callsPerJob.values().stream()
+                .mapToDouble(Double::doubleValue).sum()), "", commands(callsPerJob));
         report.row(NAME, "Redis bytes per finished run (MEMORY USAGE)", Report.count(bytesPerRun) + " B", "",
                 "run + output hash; used_memory delta " + Report.count(usedPerRun) + " B/run; " + retention);
         ctx.say(String.format("queue: %,d of %,d COMPLETED in %.1f s = %,.0f jobs/s", summary.completed(), n, seconds, rate));
+    }
+
+    /** Commands per job executed in the workload, by name; those under 0.01 per job are left out. */
+    private static Map<String, Double> perJob(Map<String, Long> before, Map<String, Long> after, int jobs) {
+        Map<String, Double> perJob = new TreeMap<>();
+        after.forEach((name, calls) -> {
+            double each = (calls - before.getOrDefault(name, 0L)) / (double) jobs;
+            if (each >= 0.01) {
+                perJob.put(name, each);
+            }
+        });
+        return perJob;
+    }
+
+    private static String commands(Map<String, Double> perJob) {
+        StringBuilder out = new StringBuilder();
+        perJob.forEach((name, each) -> out.append(out.isEmpty() ? "" : ", ").append(name).append(' ')
+                .append(String.format("%.2f", each)));
+        return out.toString();
     }
 }
