@@ -12,16 +12,26 @@ import java.util.Optional;
 final class CpuUse {
     private final Map<String, List<Long>> pids = new LinkedHashMap<>();
     private final Map<String, Long> start = new LinkedHashMap<>();
+    private long machineStart;
 
     private CpuUse() {}
 
     static CpuUse start(WorkerPool pool) {
+        return start(Map.of("workers", pool.pids()), false);
+    }
+
+    /**
+     * Starts counting the broker, redis-server, the given processes and this driver; with
+     * {@code restOfMachine}, also what every other process of the machine used (a load generator).
+     */
+    static CpuUse start(Map<String, List<Long>> services, boolean restOfMachine) {
         CpuUse use = new CpuUse();
         use.pids.put("broker", pidList(ProcessMemory.childPid("kafka.Kafka")));
         use.pids.put("redis", pidList(ProcessMemory.childPid("redis-server")));
-        use.pids.put("workers", pool.pids());
+        use.pids.putAll(services);
         use.pids.put("driver", List.of(ProcessHandle.current().pid()));
         use.pids.forEach((name, list) -> use.start.put(name, total(list)));
+        use.machineStart = restOfMachine ? ProcessMemory.machineBusyMillis() : -1;
         return use;
     }
 
@@ -29,7 +39,20 @@ final class CpuUse {
     Map<String, Long> since() {
         Map<String, Long> used = new LinkedHashMap<>();
         pids.forEach((name, list) -> used.put(name, total(list) - start.get(name)));
+        if (machineStart >= 0) {
+            long parts = used.values().stream().mapToLong(Long::longValue).sum();
+            used.put("rest of machine", Math.max(0, ProcessMemory.machineBusyMillis() - machineStart - parts));
+        }
         return used;
+    }
+
+    /** "CPU us per request: ingress 120, broker 40, ...". */
+    static String microsEach(Map<String, Long> used, long count, String what) {
+        StringBuilder out = new StringBuilder("CPU us per " + what + ":");
+        used.forEach((name, ms) -> out.append(' ').append(name).append(' ')
+                .append(Report.count(ms * 1000.0 / Math.max(1, count))).append(','));
+        out.setLength(out.length() - 1);
+        return out.toString();
     }
 
     /** "CPU ms per 1,000 jobs: broker 120, redis 40, workers 900, driver 30". */

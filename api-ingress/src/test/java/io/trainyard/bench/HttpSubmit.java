@@ -57,10 +57,13 @@ final class HttpSubmit {
 
             double loadBefore = ProcessMemory.loadAverage();
             Wrk.Result saturation = null;
+            Map<String, Long> cpu = Map.of();
             if (Wrk.available()) {
                 ctx.say("http: wrk warm-up, then " + o.httpSeconds() + " s at saturation");
                 Wrk.run(script, url, 2, o.httpConnections(), Math.max(2, o.httpSeconds() / 3), authorization, "warm-" + nonce);
+                CpuUse use = CpuUse.start(Map.of("ingress", List.of(ingress.pid())), true);
                 saturation = Wrk.run(script, url, 2, o.httpConnections(), o.httpSeconds(), authorization, "sat-" + nonce);
+                cpu = use.since();
             } else {
                 ctx.say("http: wrk is not installed (apt-get install wrk); the saturation phase is skipped");
             }
@@ -78,6 +81,7 @@ final class HttpSubmit {
                 report.figure(NAME, "saturationSocketErrors", saturation.socketErrors());
                 report.figure(NAME, "saturationP50Millis", saturation.p50());
                 report.figure(NAME, "saturationP99Millis", saturation.p99());
+                report.figure(NAME, "saturationCpuMillis", cpu);
                 String note = "wrk -t2 -c" + o.httpConnections() + " " + o.httpSeconds() + " s, p50 "
                         + Report.millis(saturation.p50()) + " p99 " + Report.millis(saturation.p99()) + ", "
                         + Report.load(loadBefore, loadMiddle);
@@ -86,6 +90,8 @@ final class HttpSubmit {
                 }
                 report.row(NAME, "MLW execute submits at saturation", Report.count(saturation.requestsPerSecond())
                         + " req/s", ">= 25,000 req/s", note);
+                report.row(NAME, "CPU per submit at saturation", "", "",
+                        CpuUse.microsEach(cpu, saturation.requests(), "submit") + " (wrk is the rest of the machine)");
             } else {
                 report.row(NAME, "MLW execute submits at saturation", "n/a", ">= 25,000 req/s", "wrk not installed");
             }

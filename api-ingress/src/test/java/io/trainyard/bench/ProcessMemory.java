@@ -37,6 +37,21 @@ final class ProcessMemory {
         }
     }
 
+    /** CPU time the whole machine spent busy (all cores, every process), in ms, from /proc/stat. */
+    static long machineBusyMillis() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // cpu user nice system idle iowait irq softirq steal: everything but idle and iowait.
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The pid of this JVM's child process whose command line contains {@code fragment}. */
     static Optional<Long> childPid(String fragment) {
         return ProcessHandle.current().children()

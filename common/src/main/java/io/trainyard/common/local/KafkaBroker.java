@@ -52,8 +52,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public void start() {
-        process = new ServerProcess("kafka broker", javaCommand("kafka.Kafka", config().toString()),
-                dir.resolve("broker.log"));
+        List<String> command = javaCommand("kafka.Kafka", config().toString());
+        // GC pauses stall every request the broker holds: logged beside the broker's own log, as Kafka's scripts do.
+        command.add(1, "-Xlog:gc:file=" + dir.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m");
+        process = new ServerProcess("kafka broker", command, dir.resolve("broker.log"));
         process.start(Duration.ofSeconds(90), this::answers);
     }
 
@@ -144,7 +146,9 @@ public final class KafkaBroker implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
         command.add("-Xmx" + System.getProperty("trainyard.kafka.heap", "768m"));
-        command.add("-XX:+UseG1GC");
+        // Kafka's own JVM defaults (kafka-run-class.sh): short G1 pauses, which every queued job waits out.
+        command.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
+                "-XX:+ExplicitGCInvokesConcurrent"));
         command.add("-Djava.awt.headless=true");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
