@@ -12,6 +12,7 @@ import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.OpsServer;
 import io.trainyard.common.ops.ReadinessChecks;
 import io.trainyard.common.resource.ResourceFiles;
+import io.trainyard.common.store.RedisPools;
 import io.trainyard.common.store.RunLedger;
 import io.trainyard.worker.metrics.ShareConsumerMeters;
 import io.trainyard.worker.metrics.WorkerMetrics;
@@ -47,10 +48,8 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -198,10 +197,9 @@ public final class Worker implements AutoCloseable {
             kafkaMeters.add(KafkaClientMeters.bind(meters, admin));
             KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
             KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
-            GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-            // Runs' heartbeats and progress writes, and one pipeline at a time per lane.
-            pool.setMaxTotal(Math.min(2 * slots + 4, 512));
-            redis = new JedisPooled(pool, URI.create(config.get(CommonSettings.REDIS_URI)));
+            // Runs' heartbeats and progress writes (virtual threads), and one pipeline at a time per lane;
+            // a bounded wait for a free connection (see RedisPools).
+            redis = RedisPools.pooled(URI.create(config.get(CommonSettings.REDIS_URI)), Math.min(2 * slots + 4, 512));
             redis.ping();
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                     "enable.idempotence", "true", "client.id", clientId("dlq")),
