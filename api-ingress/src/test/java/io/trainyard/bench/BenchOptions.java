@@ -53,9 +53,10 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
               (no workload named: all of them)
               --quick              small sizes everywhere (explicit options still apply)
               --jobs N             no-op jobs of the queue workload and of BullMQ's (200000; quick 5000)
-              --workers N          worker processes for queue and pickup (2)
-              --slots N            slots per worker for queue and pickup (1000)
-              --batch N            records per poll of each worker lane, TRAINYARD_WORKER_BATCH (500)
+              --workers N          worker processes for queue and pickup (1: on 2 cores a second JVM
+                                   adds CPU per job, not capacity; the scale-out workload runs up to 8)
+              --slots N            slots per worker for queue and pickup (2000)
+              --batch N            records per poll of each worker lane, TRAINYARD_WORKER_BATCH (1000)
               --pickup-rate N      jobs/s of the pickup workload (1000)
               --pickup-seconds N   length of the pickup workload (20; quick 5)
               --http-seconds N     length of each HTTP phase (15; quick 4)
@@ -78,9 +79,9 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         boolean quick = List.of(args).contains("--quick");
         Set<Workload> workloads = EnumSet.noneOf(Workload.class);
         int jobs = quick ? 5_000 : 200_000;
-        int workers = 2;
-        int slots = 1_000;
-        int batch = 500;
+        int workers = 1;
+        int slots = 2_000;
+        int batch = 1_000;
         int pickupRate = 1_000;
         int pickupSeconds = quick ? 5 : 20;
         int httpConnections = 64;
