@@ -14,6 +14,7 @@
 local tenant, runs_prefix, inspected, queued_at, scheduled_by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local history = tonumber(ARGV[6])
 local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+local OPTIONAL = {'taskName', 'projectID', 'resourceID'}
 
 local function advance_last_fire(task, fire, last)
   if tonumber(fire) > tonumber(last or '0') then
@@ -33,10 +34,11 @@ local function active_run(runs)
   return nil
 end
 
--- Keeps a task's run list at `history` entries: the oldest ids leave it, and the records of those
--- that ended go with them (one still queued or running keeps its record until it ends and expires).
-local function trim_history(runs)
-  local excess = redis.call('LLEN', runs) - history
+-- Keeps a task's run list, `length` long, at `history` entries: the oldest ids leave it, and the
+-- records of those that ended go with them (one still queued or running keeps its record until it
+-- ends and expires).
+local function trim_history(runs, length)
+  local excess = length - history
   if excess <= 0 then
     return
   end
@@ -80,7 +82,7 @@ local function fire_one(task, a)
   local fields = {'id', run_id, 'tasksID', ARGV[a + 9], 'tenant', tenant, 'type', ARGV[a + 4],
     'status', 'QUEUED', 'message', 'Queued by the scheduler', 'queuedAt', queued_at,
     'timeoutSeconds', ARGV[a + 5], 'fireTime', fire, 'scheduledBy', scheduled_by}
-  for i, name in ipairs({'taskName', 'projectID', 'resourceID'}) do
+  for i, name in ipairs(OPTIONAL) do
     local value = ARGV[a + 5 + i]
     if value ~= '' then
       fields[#fields + 1] = name
@@ -88,8 +90,7 @@ local function fire_one(task, a)
     end
   end
   redis.call('HSET', runs_prefix .. run_id, unpack(fields))
-  redis.call('RPUSH', runs, run_id)
-  trim_history(runs)
+  trim_history(runs, redis.call('RPUSH', runs, run_id))
   advance_last_fire(task, fire, last[2])
   return 1, run_id
 end

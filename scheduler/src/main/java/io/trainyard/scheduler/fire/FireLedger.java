@@ -1,6 +1,8 @@
 package io.trainyard.scheduler.fire;
 
 import io.trainyard.common.config.CommonSettings;
+import io.trainyard.common.job.JobType;
+import io.trainyard.common.schedule.OverlapPolicy;
 import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.store.LuaScript;
@@ -9,16 +11,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * The scheduler's Redis records: the per-fire claim that makes each (tenant, task, fire time)
@@ -31,10 +35,13 @@ public final class FireLedger implements FireHistory {
     private static final LuaScript UNQUEUED = LuaScript.load("schedule_unqueued");
     /** Overlap looks at this many of the task's latest runs; older ones have long ended. */
     static final int RUNS_INSPECTED = 20;
-    private static final String RUNS_INSPECTED_TEXT = Integer.toString(RUNS_INSPECTED);
+    private static final byte[] RUNS_INSPECTED_BYTES = Protocol.toByteArray(RUNS_INSPECTED);
+    private static final byte[] NONE = new byte[0];
+    /** The encoded names of the enum constants a fire passes (overlap policy, job type). */
+    private static final Map<Enum<?>, byte[]> NAMES = names(OverlapPolicy.values(), JobType.values());
 
     private final UnifiedJedis redis;
-    private final String historyText;
+    private final byte[] historyBytes;
 
     /** A ledger whose tasks list the default number of latest runs. */
     public FireLedger(UnifiedJedis redis) {
@@ -47,7 +54,7 @@ public final class FireLedger implements FireHistory {
             throw new IllegalArgumentException("history must be positive: " + history);
         }
         this.redis = redis;
-        this.historyText = Integer.toString(history);
+        this.historyBytes = Protocol.toByteArray(history);
     }
 
     /** The result of claiming a fire. */
@@ -83,13 +90,17 @@ public final class FireLedger implements FireHistory {
         for (int i = 0; i < fires.size(); i++) {
             byTenant.computeIfAbsent(fires.get(i).schedule().tenant(), t -> new ArrayList<>()).add(i);
         }
-        String sha = FIRE.sha(redis);
-        String queued = Long.toString(queuedAt.toEpochMilli());
+        byte[] sha = SafeEncoder.encode(FIRE.sha(redis));
+        // Arguments go out as bytes, and the ones fires share (their fire time, mostly) are encoded
+        // once: a busy second claims thousands of fires, and less garbage means fewer GC pauses.
+        byte[] queued = Protocol.toByteArray(queuedAt.toEpochMilli());
+        byte[] by = SafeEncoder.encode(scheduledBy);
         List<TenantCall> calls = new ArrayList<>(byTenant.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Map.Entry<String, List<Integer>> tenant : byTenant.entrySet()) {
-                TenantCall call = new TenantCall(tenant.getValue(), keys(fires, tenant.getValue()),
-                        args(fires, tenant.getKey(), tenant.getValue(), queued, scheduledBy));
+                TenantKeys keys = new TenantKeys(tenant.getKey());
+                TenantCall call = new TenantCall(fires, tenant.getValue(), keys(fires, keys, tenant.getValue()),
+                        args(fires, keys, tenant.getValue(), queued, by));
                 call.reply = pipeline.evalsha(sha, call.keys, call.args);
                 calls.add(call);
             }
@@ -104,12 +115,14 @@ public final class FireLedger implements FireHistory {
 
     /** One tenant's script call: which fires it claims, and its reply. */
     private final class TenantCall {
+        final List<FireClaim> all;
         final List<Integer> fires;
-        final List<String> keys;
-        final List<String> args;
+        final List<byte[]> keys;
+        final List<byte[]> args;
         Response<Object> reply;
 
-        TenantCall(List<Integer> fires, List<String> keys, List<String> args) {
+        TenantCall(List<FireClaim> all, List<Integer> fires, List<byte[]> keys, List<byte[]> args) {
+            this.all = all;
             this.fires = fires;
             this.keys = keys;
             this.args = args;
@@ -121,52 +134,94 @@ public final class FireLedger implements FireHistory {
                 values = reply.get();
             } catch (JedisNoScriptException e) {
                 // The server restarted or was flushed and this call never ran: eval loads the script again.
-                values = FIRE.eval(redis, keys, args);
+                values = FIRE.eval(redis, strings(keys), strings(args));
             } catch (JedisDataException e) {
                 fires.forEach(i -> claims[i] = new Claim(Claim.Kind.ERROR, e.getMessage()));
                 return;
             }
             List<?> list = (List<?>) values;
             for (int k = 0; k < fires.size(); k++) {
-                claims[fires.get(k)] = claimOf((Long) list.get(2 * k), (String) list.get(2 * k + 1));
+                int i = fires.get(k);
+                long kind = (Long) list.get(2 * k);
+                // A created run is the one the fire asked for: its id need not be decoded again.
+                claims[i] = kind == 1 ? new Claim(Claim.Kind.CREATED, all.get(i).runId())
+                        : claimOf(kind, text(list.get(2 * k + 1)));
             }
         }
     }
 
-    private static List<String> keys(List<FireClaim> fires, List<Integer> indexes) {
-        List<String> keys = new ArrayList<>(indexes.size());
-        for (int i : indexes) {
-            ScheduleDefinition schedule = fires.get(i).schedule();
-            keys.add(new TenantKeys(schedule.tenant()).task(schedule.taskId()));
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(reply);
+    }
+
+    private static List<String> strings(List<byte[]> values) {
+        return values.stream().map(SafeEncoder::encode).toList();
+    }
+
+    /** One argument's numbers; a run of equal ones (the fires of a trip share their fire time) is encoded once. */
+    private static final class Numbers {
+        private long last;
+        private byte[] lastBytes;
+
+        byte[] encode(long value) {
+            if (lastBytes == null || value != last) {
+                last = value;
+                lastBytes = Protocol.toByteArray(value);
+            }
+            return lastBytes;
         }
-        return keys;
+    }
+
+    private static List<byte[]> keys(List<FireClaim> fires, TenantKeys keys, List<Integer> indexes) {
+        List<byte[]> encoded = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+            encoded.add(SafeEncoder.encode(keys.task(fires.get(i).schedule().taskId())));
+        }
+        return encoded;
     }
 
     /** The script's arguments: what every fire of the call shares, then 10 values per fire. */
-    private List<String> args(List<FireClaim> fires, String tenant, List<Integer> indexes, String queuedAt,
-                              String scheduledBy) {
-        List<String> args = new ArrayList<>(6 + 10 * indexes.size());
-        args.add(tenant);
-        args.add(new TenantKeys(tenant).runPrefix());
-        args.add(RUNS_INSPECTED_TEXT);
+    private List<byte[]> args(List<FireClaim> fires, TenantKeys keys, List<Integer> indexes, byte[] queuedAt,
+                              byte[] scheduledBy) {
+        Numbers fireTimes = new Numbers();
+        Numbers ttls = new Numbers();
+        Numbers timeouts = new Numbers();
+        List<byte[]> args = new ArrayList<>(6 + 10 * indexes.size());
+        args.add(SafeEncoder.encode(keys.tenant()));
+        args.add(SafeEncoder.encode(keys.runPrefix()));
+        args.add(RUNS_INSPECTED_BYTES);
         args.add(queuedAt);
         args.add(scheduledBy);
-        args.add(historyText);
+        args.add(historyBytes);
         for (int i : indexes) {
             FireClaim fire = fires.get(i);
             RunTemplate run = fire.schedule().run();
-            args.add(Long.toString(fire.fireTime().toEpochMilli()));
-            args.add(Long.toString(fire.claimTtl().toMillis()));
-            args.add(fire.schedule().overlap().name());
-            args.add(fire.runId());
-            args.add(run.type().name());
-            args.add(Long.toString(run.timeoutSeconds()));
-            args.add(Objects.requireNonNullElse(run.taskName(), ""));
-            args.add(Objects.requireNonNullElse(run.projectId(), ""));
-            args.add(Objects.requireNonNullElse(run.resourceId(), ""));
-            args.add(fire.schedule().taskId());
+            args.add(fireTimes.encode(fire.fireTime().toEpochMilli()));
+            args.add(ttls.encode(fire.claimTtl().toMillis()));
+            args.add(NAMES.get(fire.schedule().overlap()));
+            args.add(SafeEncoder.encode(fire.runId()));
+            args.add(NAMES.get(run.type()));
+            args.add(timeouts.encode(run.timeoutSeconds()));
+            args.add(optional(run.taskName()));
+            args.add(optional(run.projectId()));
+            args.add(optional(run.resourceId()));
+            args.add(SafeEncoder.encode(fire.schedule().taskId()));
         }
         return args;
+    }
+
+    private static byte[] optional(String value) {
+        return value == null ? NONE : SafeEncoder.encode(value);
+    }
+
+    private static Map<Enum<?>, byte[]> names(Enum<?>[]... constants) {
+        Map<Enum<?>, byte[]> names = new HashMap<>();
+        for (Enum<?>[] values : constants) {
+            for (Enum<?> value : values) {
+                names.put(value, SafeEncoder.encode(value.name()));
+            }
+        }
+        return Map.copyOf(names);
     }
 
     private static Claim claimOf(long kind, String detail) {

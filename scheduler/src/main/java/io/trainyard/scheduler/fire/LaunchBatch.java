@@ -9,9 +9,10 @@ import java.util.function.Consumer;
 
 /**
  * One timer's batch of due fires on its way through {@link QueuedRunLauncher}: what became of
- * each fire so far and how many are still open. The claim thread settles the fires that made no
- * run, Kafka's acknowledgements (on the producer's thread) the ones that did; whichever settles
- * the last fire hands the batch to {@code whenSettled}.
+ * each fire so far and how many are still open. The claim threads (a big batch is claimed in
+ * several round trips, side by side) settle the fires that made no run, Kafka's acknowledgements
+ * (on the producer's thread) the ones that did; whichever settles the last fire hands the batch
+ * to {@code whenSettled}.
  */
 final class LaunchBatch {
     final List<FireLauncher.Due> dues;

@@ -12,13 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,21 +25,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns due fires into queued runs. The timers hand in their due fires and go back to their
- * clocks; one claim thread takes everything handed in meanwhile and claims it in Redis, up to
- * {@value #CLAIMS_PER_ROUND_TRIP} fires per round trip (pipelined {@code schedule_fire.lua}, which
- * also applies the overlap policy and creates the run under its task). The created runs' jobs are
- * sent to Kafka asynchronously (acks=all, the producer batches them); each batch of fires is
- * settled once Kafka answered for all its jobs: a job Kafka did not take marks its run FAILED.
+ * clocks; {@value #CLAIM_THREADS} claim threads, each on its own Redis connection, take them in
+ * order, up to {@value #CLAIMS_PER_ROUND_TRIP} fires per round trip (pipelined
+ * {@code schedule_fire.lua}, which also applies the overlap policy and creates the run under its
+ * task), so one round trip is on its way while the next is prepared and Redis never waits on
+ * Java. The created runs' jobs are sent to Kafka asynchronously (acks=all, the producer batches
+ * them) once the fires due together are claimed, so that the broker, the producer and the
+ * settling do not take the CPU from the claims of a busy instant; each batch of fires is settled
+ * once Kafka answered for all its jobs: a job Kafka did not take marks its run FAILED.
  */
 public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueuedRunLauncher.class);
     /** Claims outlive the catch-up window by this much, so no instance can see a fire again unclaimed. */
     static final Duration CLAIM_MARGIN = Duration.ofMinutes(10);
     /**
-     * A run's {@code queuedAt} is when its round trip was sent, so round trips stay short (a few
-     * milliseconds of Redis time) and later fires of a busy instant are stamped when claimed.
+     * A run's {@code queuedAt} is when its round trip was sent, and a round trip sent while another
+     * is in Redis waits for it; small round trips (about 1 ms of Redis time) keep the stamp close
+     * to when the run is written.
      */
-    static final int CLAIMS_PER_ROUND_TRIP = 256;
+    static final int CLAIMS_PER_ROUND_TRIP = 64;
+    /** Round trips in flight at once: two keep Redis busy, more only stretch the wait behind them. */
+    static final int CLAIM_THREADS = 2;
+    /** A created run's job waits at most this long for the claims after it before it goes to Kafka. */
+    static final Duration PUBLISH_HOLD = Duration.ofMillis(100);
 
     private final FireLedger ledger;
     private final FirePlanner planner;
@@ -51,19 +56,12 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
     private final SchedulerMetrics metrics;
     private final String instanceId;
     private final Duration publishTimeout;
-    private final BlockingQueue<LaunchBatch> handedIn = new LinkedBlockingQueue<>();
-    private final LaunchBatch stop = new LaunchBatch(List.of(), batch -> { });
-    private final Thread claims;
+    private final ClaimQueue handedIn = new ClaimQueue();
+    private final List<Thread> claimThreads = new ArrayList<>(CLAIM_THREADS);
     private final ExecutorService publishing = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("fire-publish").daemon().factory());
     private final ExecutorService settling = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("fire-settle").daemon().factory());
-    private volatile boolean running = true;
-
-    // The claim thread's round trip, reused.
-    private final LaunchBatch[] tripBatches = new LaunchBatch[CLAIMS_PER_ROUND_TRIP];
-    private final int[] tripIndexes = new int[CLAIMS_PER_ROUND_TRIP];
-    private final List<FireLedger.FireClaim> tripClaims = new ArrayList<>(CLAIMS_PER_ROUND_TRIP);
 
     public QueuedRunLauncher(FireLedger ledger, FirePlanner planner, Producer<String, byte[]> producer,
                              InstantSource clock, SchedulerMetrics metrics, String instanceId, Duration publishTimeout) {
@@ -74,103 +72,119 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
         this.metrics = metrics;
         this.instanceId = instanceId;
         this.publishTimeout = publishTimeout;
-        this.claims = Thread.ofPlatform().name("fire-claims").daemon().unstarted(this::claimLoop);
+        for (int t = 0; t < CLAIM_THREADS; t++) {
+            claimThreads.add(Thread.ofPlatform().name("fire-claims-" + t).daemon().unstarted(this::claimLoop));
+        }
     }
 
     public QueuedRunLauncher start() {
-        claims.start();
+        claimThreads.forEach(Thread::start);
         return this;
     }
 
     @Override
     public CompletionStage<List<FireOutcome>> launch(List<Due> dues) {
         LaunchBatch batch = new LaunchBatch(dues, this::settled);
-        if (running) {
-            handedIn.add(batch);
-        } else {
+        if (!handedIn.add(batch)) {
             batch.decideAll(FireOutcome.ERROR);
         }
         return batch.result();
     }
 
     private void claimLoop() {
-        List<LaunchBatch> taken = new ArrayList<>();
-        boolean stopping = false;
-        while (!stopping) {
-            taken.clear();
-            try {
-                taken.add(handedIn.take());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            handedIn.drainTo(taken);
-            stopping = taken.remove(stop);
-            try {
-                claimAll(taken);
-            } catch (RuntimeException e) {
-                // A bug, not Redis (claimAll answers its failures as ERROR): keep claiming what comes next.
-                LOG.error("claiming {} batch(es) of fires failed", taken.size(), e);
-            }
-        }
-        taken.clear();
-        handedIn.drainTo(taken);
-        taken.forEach(batch -> batch.decideAll(FireOutcome.ERROR));
-    }
-
-    /** Every fire of {@code batches}, in order, a round trip at a time. */
-    private void claimAll(List<LaunchBatch> batches) {
-        int n = 0;
-        for (LaunchBatch batch : batches) {
-            for (int i = 0; i < batch.size(); i++) {
-                tripBatches[n] = batch;
-                tripIndexes[n] = i;
-                if (++n == CLAIMS_PER_ROUND_TRIP) {
-                    roundTrip(n);
-                    n = 0;
+        HeldJobs held = new HeldJobs();
+        while (true) {
+            ClaimQueue.Trip trip = handedIn.poll(CLAIMS_PER_ROUND_TRIP);
+            if (trip == null) {
+                // Nothing more to claim for now: Kafka gets the jobs of the runs created meanwhile.
+                held.publish();
+                try {
+                    trip = handedIn.take(CLAIMS_PER_ROUND_TRIP);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (trip == null) {
+                    return;
                 }
             }
-        }
-        if (n > 0) {
-            roundTrip(n);
+            try {
+                roundTrip(trip, held);
+            } catch (RuntimeException e) {
+                // A bug, not Redis (roundTrip answers its failures as ERROR): keep claiming what comes next.
+                LOG.error("claiming {} fire(s) failed", trip.size(), e);
+            }
+            if (held.heldSinceNanos(System.nanoTime()) > PUBLISH_HOLD.toNanos()) {
+                held.publish();
+            }
         }
     }
 
-    private void roundTrip(int n) {
-        Instant now = clock.instant();
-        tripClaims.clear();
+    /**
+     * The created runs of one claim thread whose jobs are not yet sent to Kafka; how long they
+     * wait is real time (System.nanoTime), not the schedules' clock, which tests move.
+     */
+    private final class HeldJobs {
+        private List<LaunchBatch> batches = new ArrayList<>();
+        private List<Integer> indexes = new ArrayList<>();
+        private long since;
+
+        void add(LaunchBatch batch, int i) {
+            if (batches.isEmpty()) {
+                since = System.nanoTime();
+            }
+            batches.add(batch);
+            indexes.add(i);
+        }
+
+        long heldSinceNanos(long now) {
+            return batches.isEmpty() ? 0 : now - since;
+        }
+
+        void publish() {
+            if (batches.isEmpty()) {
+                return;
+            }
+            List<LaunchBatch> jobBatches = batches;
+            List<Integer> jobIndexes = indexes;
+            publishing.execute(() -> QueuedRunLauncher.this.publish(jobBatches, jobIndexes));
+            batches = new ArrayList<>();
+            indexes = new ArrayList<>();
+        }
+    }
+
+    private void roundTrip(ClaimQueue.Trip trip, HeldJobs held) {
+        int n = trip.size();
+        List<FireLedger.FireClaim> claims = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
-            LaunchBatch batch = tripBatches[k];
-            Due due = batch.due(tripIndexes[k]);
+            LaunchBatch batch = trip.batches()[k];
+            int i = trip.indexes()[k];
+            Due due = batch.due(i);
             String runId = Ids.next();
-            batch.runIds[tripIndexes[k]] = runId;
-            tripClaims.add(new FireLedger.FireClaim(due.schedule(), due.fireTime(), runId,
+            batch.runIds[i] = runId;
+            claims.add(new FireLedger.FireClaim(due.schedule(), due.fireTime(), runId,
                     planner.windowOf(due.schedule()).plus(CLAIM_MARGIN)));
         }
+        Instant now = clock.instant();
         List<FireLedger.Claim> answers;
         try {
-            answers = ledger.claimAll(tripClaims, now, instanceId);
+            answers = ledger.claimAll(claims, now, instanceId);
         } catch (RuntimeException e) {
             LOG.warn("cannot claim {} fire(s) in Redis; each is tried again shortly: {}", n, e.toString());
             for (int k = 0; k < n; k++) {
-                tripBatches[k].decided(tripIndexes[k], FireOutcome.ERROR);
+                trip.batches()[k].decided(trip.indexes()[k], FireOutcome.ERROR);
             }
-            Arrays.fill(tripBatches, 0, n, null);
             return;
         }
-        LaunchBatch[] createdBatches = new LaunchBatch[n];
-        int[] createdIndexes = new int[n];
-        int created = 0;
         for (int k = 0; k < n; k++) {
-            LaunchBatch batch = tripBatches[k];
-            int i = tripIndexes[k];
+            LaunchBatch batch = trip.batches()[k];
+            int i = trip.indexes()[k];
             FireLedger.Claim answer = answers.get(k);
             switch (answer.kind()) {
                 case CREATED -> {
                     metrics.latenessMillis(now.toEpochMilli() - batch.due(i).fireTime().toEpochMilli());
                     batch.claimedAt[i] = now.toEpochMilli();
-                    createdBatches[created] = batch;
-                    createdIndexes[created++] = i;
+                    held.add(batch, i);
                 }
                 case ALREADY_CLAIMED -> batch.decided(i, FireOutcome.DUPLICATE);
                 case SKIPPED -> batch.decided(i, FireOutcome.SKIPPED);
@@ -183,24 +197,18 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
                 }
             }
         }
-        Arrays.fill(tripBatches, 0, n, null);
-        if (created > 0) {
-            int count = created;
-            long queuedAt = now.toEpochMilli();
-            publishing.execute(() -> publish(createdBatches, createdIndexes, count, queuedAt));
-        }
     }
 
     /** Sends the jobs of created runs; Kafka's answer for each settles its fire. */
-    private void publish(LaunchBatch[] batches, int[] indexes, int count, long queuedAt) {
-        for (int k = 0; k < count; k++) {
-            LaunchBatch batch = batches[k];
-            int i = indexes[k];
+    private void publish(List<LaunchBatch> batches, List<Integer> indexes) {
+        for (int k = 0; k < batches.size(); k++) {
+            LaunchBatch batch = batches.get(k);
+            int i = indexes.get(k);
             ScheduleDefinition schedule = batch.due(i).schedule();
             RunTemplate run = schedule.run();
             String runId = batch.runIds[i];
             JobMessage job = new JobMessage(JobMessage.SCHEMA_VERSION, runId, schedule.taskId(), schedule.tenant(),
-                    run.type(), run.projectId(), run.resourceId(), null, run.timeoutSeconds(), 1, queuedAt);
+                    run.type(), run.projectId(), run.resourceId(), null, run.timeoutSeconds(), 1, batch.claimedAt[i]);
             try {
                 producer.send(new ProducerRecord<>(Topics.jobsTopicFor(run.type()), runId, Json.write(job)),
                         (metadata, error) -> batch.published(i, error));
@@ -262,14 +270,16 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
 
     /**
      * Stops taking fires (batches handed in later are answered ERROR, to be tried again by their
-     * next owner), then waits for Kafka's answer on the jobs already sent and settles their batches.
+     * next owner), claims the ones already handed in, then waits for Kafka's answer on the jobs
+     * sent and settles their batches.
      */
     @Override
     public void close() {
-        running = false;
-        handedIn.add(stop);
+        handedIn.close();
         try {
-            claims.join(TimeUnit.SECONDS.toMillis(30));
+            for (Thread thread : claimThreads) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
             publishing.shutdown();
             publishing.awaitTermination(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
             producer.flush();

@@ -18,9 +18,11 @@ import io.trainyard.scheduler.SettableClock;
 import io.trainyard.scheduler.TestTasks;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -99,19 +101,64 @@ class QueuedRunLauncherIT {
     }
 
     @Test
-    void batchesHandedInTogetherAreClaimedTogetherAndEachSettlesOnItsOwn() {
+    void batchesHandedInTogetherEachSettleOnItsOwn() {
         List<String> first = List.of(task(), task());
         String second = task();
         CompletableFuture<List<FireOutcome>> one = launcher.launch(first.stream().map(this::due).toList())
                 .toCompletableFuture();
         CompletableFuture<List<FireOutcome>> two = launcher.launch(List.of(due(second))).toCompletableFuture();
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 3);
-        producer.completeNext();
-        producer.completeNext();
+        // The claim threads may send the two batches' jobs in either order: acknowledge them as sent.
+        List<String> secondRuns = tasks.runs(tenant, second).stream().map(run -> run.get("id")).toList();
+        int secondAt = producer.history().stream().map(record -> record.key()).toList().indexOf(secondRuns.getFirst());
+        for (int acknowledged = 1; acknowledged <= 3; acknowledged++) {
+            producer.completeNext();
+            settledOnceAcknowledged(one, acknowledged - (secondAt < acknowledged ? 1 : 0) == 2);
+            settledOnceAcknowledged(two, secondAt < acknowledged);
+        }
         assertThat(one).succeedsWithin(Duration.ofSeconds(10))
                 .isEqualTo(List.of(FireOutcome.LAUNCHED, FireOutcome.LAUNCHED));
-        assertThat(two).isNotDone();
-        producer.completeNext();
         assertThat(two).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(List.of(FireOutcome.LAUNCHED));
+    }
+
+    private static void settledOnceAcknowledged(CompletableFuture<List<FireOutcome>> batch, boolean allAcknowledged) {
+        if (allAcknowledged) {
+            await().atMost(Duration.ofSeconds(10)).until(batch::isDone);
+        } else {
+            assertThat(batch).isNotDone();
+        }
+    }
+
+    @Test
+    void aBigBatchIsClaimedInSeveralRoundTripsAndEachFireCreatesOneRun() throws Exception {
+        List<String> taskIds = new ArrayList<>();
+        for (int i = 0; i < 3 * QueuedRunLauncher.CLAIMS_PER_ROUND_TRIP + 1; i++) {
+            taskIds.add(task());
+        }
+        List<FireLauncher.Due> dues = new ArrayList<>(taskIds.stream().map(this::due).toList());
+        dues.add(due(taskIds.getFirst()));
+        CompletableFuture<List<FireOutcome>> outcomes = launcher.launch(dues).toCompletableFuture();
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == taskIds.size());
+        while (producer.completeNext()) {
+            // acknowledge every job
+        }
+        // The first task's fire is handed in twice, in different round trips: whichever Redis ran first made the run.
+        List<FireOutcome> settled = outcomes.get(10, TimeUnit.SECONDS);
+        assertThat(List.of(settled.getFirst(), settled.getLast()))
+                .containsExactlyInAnyOrder(FireOutcome.LAUNCHED, FireOutcome.DUPLICATE);
+        assertThat(settled.subList(1, taskIds.size())).containsOnly(FireOutcome.LAUNCHED);
+        for (String taskId : taskIds) {
+            assertThat(tasks.runs(tenant, taskId)).singleElement().satisfies(run -> assertThat(run)
+                    .containsEntry("status", "QUEUED").containsEntry("fireTime", Long.toString(FIRE.toEpochMilli())));
+        }
+    }
+
+    @Test
+    void closingClaimsWhatWasHandedInAndAnswersLaterBatchesError() {
+        CompletableFuture<List<FireOutcome>> before = launcher.launch(List.of(due(task()))).toCompletableFuture();
+        launcher.close(); // flushing the producer acknowledges the job sent meanwhile
+        assertThat(before).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(List.of(FireOutcome.LAUNCHED));
+        assertThat(launcher.launch(List.of(due(task())))).succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo(List.of(FireOutcome.ERROR));
     }
 }
