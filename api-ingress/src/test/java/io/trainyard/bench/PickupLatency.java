@@ -17,7 +17,7 @@ final class PickupLatency {
     static final String NAME = "pickup";
 
     /** Seconds of jobs at the measured rate sent first and not measured. */
-    static final int LEAD_SECONDS = 3;
+    static final int LEAD_SECONDS = 5;
 
     private PickupLatency() {}
 
