@@ -16,7 +16,7 @@ public final class IngressSettings {
             64 << 20, 1024, Integer.MAX_VALUE, "Largest resource upload (multipart) accepted; larger ones get 413.");
     public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_PUBLISH_TIMEOUT_MS", 10_000,
             500, 300_000, "How long a submit waits for Kafka's acknowledgement before it is rolled back (503).");
-    public static final Setting<Long> PUBLISH_LINGER_MS = Setting.millis("TRAINYARD_PUBLISH_LINGER_MS", 2, 0, 100,
+    public static final Setting<Long> PUBLISH_LINGER_MS = Setting.millis("TRAINYARD_PUBLISH_LINGER_MS", 5, 0, 100,
             "How long the Kafka producer holds a batch open: submits arriving meanwhile share one request and "
                     + "one acknowledgement (each still answers only once Kafka has its job).");
     public static final Setting<Integer> REDIS_LANES = Setting.integer("TRAINYARD_REDIS_LANES", 2, 1, 64,

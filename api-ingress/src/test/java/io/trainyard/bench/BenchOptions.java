@@ -13,7 +13,7 @@ import java.util.Set;
  * default for a small one (a minute or two in all), explicit flags still win.
  */
 record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int workers, int slots, int batch,
-                    int pickupRate, int pickupSeconds, int httpConnections, int httpSeconds, int httpRate,
+                    int pickupRate, int pickupSeconds, int httpConnections, int httpRateConnections, int httpSeconds, int httpRate,
                     int schedules, int scheduleRounds, SchedulePattern schedulePattern, List<Integer> scaleCounts, int scalePartitions,
                     int scaleSlots, int sleepMillis, int scaleSeconds, Path root, Path out) {
 
@@ -61,7 +61,9 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
               --pickup-seconds N   length of the pickup workload (20; quick 5)
               --http-seconds N     length of each HTTP phase (15; quick 4)
               --http-rate N        fixed request rate of the HTTP latency phase (5000)
-              --http-connections N connections of wrk and of the fixed-rate generator (64)
+              --http-connections N connections of wrk at saturation (256: enough that the ingress, not
+                                   the clients' round trips, limits the rate)
+              --http-rate-connections N connections of the fixed-rate generator (64)
               --schedules N        active every-minute schedules (100000; quick 2000)
               --schedule-rounds N  minutes of fires measured (2; quick 1)
               --schedule-pattern P spread: schedule i fires at second i mod 60 of every minute (Quartz
@@ -84,7 +86,8 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         int batch = 1_000;
         int pickupRate = 1_000;
         int pickupSeconds = quick ? 5 : 20;
-        int httpConnections = 64;
+        int httpConnections = 256;
+        int httpRateConnections = 64;
         int httpSeconds = quick ? 4 : 15;
         int httpRate = 5_000;
         int schedules = quick ? 2_000 : 100_000;
@@ -122,6 +125,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
                 case "--http-seconds" -> httpSeconds = positive(arg, value);
                 case "--http-rate" -> httpRate = positive(arg, value);
                 case "--http-connections" -> httpConnections = positive(arg, value);
+                case "--http-rate-connections" -> httpRateConnections = positive(arg, value);
                 case "--schedules" -> schedules = positive(arg, value);
                 case "--schedule-rounds" -> rounds = positive(arg, value);
                 case "--schedule-pattern" -> pattern = pattern(arg, value);
@@ -137,7 +141,7 @@ record BenchOptions(Set<Workload> workloads, boolean quick, int jobs, int worker
         if (workloads.isEmpty()) {
             workloads = EnumSet.allOf(Workload.class);
         }
-        return new BenchOptions(workloads, quick, jobs, workers, slots, batch, pickupRate, pickupSeconds, httpConnections,
+        return new BenchOptions(workloads, quick, jobs, workers, slots, batch, pickupRate, pickupSeconds, httpConnections, httpRateConnections,
                 httpSeconds, httpRate, schedules, rounds, pattern, scaleCounts, scalePartitions, scaleSlots, sleepMillis,
                 scaleSeconds, root, out);
     }

@@ -70,7 +70,7 @@ final class HttpSubmit {
             double loadMiddle = ProcessMemory.loadAverage();
             ctx.say("http: " + o.httpSeconds() + " s at " + o.httpRate() + " requests/s");
             OpenLoopHttp.Outcome fixed = OpenLoopHttp.run(port, path, authorization, "fixed-" + nonce, o.httpRate(),
-                    o.httpSeconds(), o.httpConnections());
+                    o.httpSeconds(), o.httpRateConnections());
             double loadAfter = ProcessMemory.loadAverage();
             long rssAfter = ingress.rssBytes();
 
@@ -107,7 +107,7 @@ final class HttpSubmit {
             report.figure(NAME, "load1mBefore", loadBefore);
             report.figure(NAME, "load1mAfter", loadAfter);
             report.figure(NAME, "ingressRssAfterBytes", rssAfter);
-            String fixedNote = "open loop, " + o.httpConnections() + " connections, " + fixed.sent() + " requests in "
+            String fixedNote = "open loop, " + o.httpRateConnections() + " connections, " + fixed.sent() + " requests in "
                     + String.format("%.1f", fixed.seconds()) + " s, " + Report.load(loadMiddle, loadAfter)
                     + (fixed.failed() > 0 ? "; " + fixed.failed() + " not 200" : "")
                     + (fixed.achievedRate() < 0.95 * o.httpRate() ? "; answered only " + Report.count(fixed.achievedRate())
