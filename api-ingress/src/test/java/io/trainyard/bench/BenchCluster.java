@@ -92,6 +92,28 @@ final class BenchCluster implements AutoCloseable {
         return -1;
     }
 
+    /** Forks redis-server made so far (AOF rewrites; {@code INFO stats total_forks}). */
+    long redisForks() {
+        return infoNumber("stats", "total_forks");
+    }
+
+    /** Waits (up to a minute) until redis-server has no AOF rewrite running. */
+    void awaitNoAofRewrite() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (infoNumber("persistence", "aof_rewrite_in_progress") == 1 && System.nanoTime() < deadline) {
+            Pause.millis(200);
+        }
+    }
+
+    private long infoNumber(String section, String field) {
+        for (String line : jedis.info(section).split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     /** Commands Redis has executed so far, by name ({@code INFO commandstats}; commands run by scripts count too). */
     Map<String, Long> redisCommandCalls() {
         Map<String, Long> calls = new TreeMap<>();
