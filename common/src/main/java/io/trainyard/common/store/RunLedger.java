@@ -3,7 +3,7 @@ package io.trainyard.common.store;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.RunStatus;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,34 +102,13 @@ public final class RunLedger {
      * or {@link Start.Failed} for a run whose writes Redis refused. A lost connection throws.
      */
     public List<Start> startAll(List<StartRequest> requests, String workerId, long nowMillis) {
-        List<List<Integer>> groups = byTenant(requests, StartRequest::tenant);
         List<String> shared = List.of(workerId, Long.toString(nowMillis), leaseText, retentionText);
-        List<List<String>> keys = new ArrayList<>(groups.size());
-        List<List<String>> args = new ArrayList<>(groups.size());
-        for (List<Integer> group : groups) {
-            List<String> k = new ArrayList<>(group.size());
-            List<String> a = new ArrayList<>(shared);
-            for (int i : group) {
-                StartRequest request = requests.get(i);
-                k.add(new TenantKeys(request.tenant()).run(request.runId()));
-                a.add(Integer.toString(request.attempt()));
-                a.add(Integer.toString(request.createWith().size()));
-                request.createWith().forEach((field, value) -> { a.add(field); a.add(value); });
-            }
-            keys.add(k);
-            args.add(a);
-        }
-        List<Object> replies = START.evalAll(redis, keys, args);
-        Start[] starts = new Start[requests.size()];
-        for (int g = 0; g < groups.size(); g++) {
-            List<Integer> group = groups.get(g);
-            Object reply = replies.get(g);
-            for (int k = 0; k < group.size(); k++) {
-                starts[group.get(k)] = reply instanceof RuntimeException e ? new Start.Failed(e)
-                        : startReply((List<?>) reply, k);
-            }
-        }
-        return Arrays.asList(starts);
+        return perTenant(START, requests, StartRequest::tenant, shared, (request, keys, args) -> {
+            keys.add(new TenantKeys(request.tenant()).run(request.runId()));
+            args.add(Integer.toString(request.attempt()));
+            args.add(Integer.toString(request.createWith().size()));
+            request.createWith().forEach((field, value) -> { args.add(field); args.add(value); });
+        }, RunLedger::startReply, Start.Failed::new);
     }
 
     /** Writes progress fields and renews the lease; false when {@code epoch} is no longer current. */
@@ -181,33 +160,56 @@ public final class RunLedger {
     private List<Written> writeAll(List<Write> writes, long nowMillis) {
         String now = Long.toString(nowMillis);
         String leaseUntil = Long.toString(nowMillis + leaseMillis);
-        List<List<Integer>> groups = byTenant(writes, Write::tenant);
+        return perTenant(FENCED_WRITE, writes, Write::tenant, List.of(), (w, keys, args) -> {
+            TenantKeys tenant = new TenantKeys(w.tenant());
+            keys.add(tenant.run(w.runId()));
+            keys.add(tenant.runOutput(w.runId()));
+            writeArgs(args, w, now, leaseUntil);
+        }, (reply, k) -> writtenReply(reply.get(k)), e -> new Written(false, e));
+    }
+
+    /** Appends one item's keys and arguments to its tenant's script call. */
+    private interface Encoder<T> {
+        void add(T item, List<String> keys, List<String> args);
+    }
+
+    /** The answer to the {@code k}-th item of a tenant's call, from that call's reply. */
+    private interface Decoder<R> {
+        R answer(List<?> reply, int k);
+    }
+
+    /**
+     * Runs {@code script} once per tenant of {@code items} (arguments {@code shared}, then each
+     * item's as {@code encoder} adds them), all in one round trip, and answers each item in order;
+     * every item of a call Redis refused as a whole gets {@code failed}.
+     */
+    private <T, R> List<R> perTenant(LuaScript script, List<T> items, Function<T, String> tenantOf,
+                                     List<String> shared, Encoder<T> encoder, Decoder<R> decoder,
+                                     Function<RuntimeException, R> failed) {
+        List<List<Integer>> groups = byTenant(items, tenantOf);
         List<List<String>> keys = new ArrayList<>(groups.size());
         List<List<String>> args = new ArrayList<>(groups.size());
         for (List<Integer> group : groups) {
             List<String> k = new ArrayList<>(2 * group.size());
-            List<String> a = new ArrayList<>(16 * group.size());
+            List<String> a = new ArrayList<>(shared.size() + 16 * group.size());
+            a.addAll(shared);
             for (int i : group) {
-                Write w = writes.get(i);
-                TenantKeys tenant = new TenantKeys(w.tenant());
-                k.add(tenant.run(w.runId()));
-                k.add(tenant.runOutput(w.runId()));
-                writeArgs(a, w, now, leaseUntil);
+                encoder.add(items.get(i), k, a);
             }
             keys.add(k);
             args.add(a);
         }
-        List<Object> replies = FENCED_WRITE.evalAll(redis, keys, args);
-        Written[] written = new Written[writes.size()];
+        List<Object> replies = script.evalAll(redis, keys, args);
+        List<R> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
         for (int g = 0; g < groups.size(); g++) {
             List<Integer> group = groups.get(g);
             Object reply = replies.get(g);
             for (int k = 0; k < group.size(); k++) {
-                written[group.get(k)] = reply instanceof RuntimeException e ? new Written(false, e)
-                        : writtenReply(((List<?>) reply).get(k));
+                answers.set(group.get(k), reply instanceof RuntimeException e ? failed.apply(e)
+                        : decoder.answer((List<?>) reply, k));
             }
         }
-        return Arrays.asList(written);
+        return answers;
     }
 
     /** The indexes of {@code items}, grouped by tenant in order of first appearance. */
