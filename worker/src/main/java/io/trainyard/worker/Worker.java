@@ -17,6 +17,7 @@ import io.trainyard.common.store.RunLedger;
 import io.trainyard.worker.metrics.ShareConsumerMeters;
 import io.trainyard.worker.metrics.WorkerMetrics;
 import io.trainyard.worker.poll.DeadLetters;
+import io.trainyard.worker.poll.JobCopies;
 import io.trainyard.worker.poll.JobRecordHandler;
 import io.trainyard.worker.poll.ShareGroupPoller;
 import io.trainyard.worker.retry.RetryPolicy;
@@ -196,7 +197,7 @@ public final class Worker implements AutoCloseable {
             admin = AdminClient.create(Map.of("bootstrap.servers", bootstrap, "client.id", clientId("admin")));
             kafkaMeters.add(KafkaClientMeters.bind(meters, admin));
             KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
-            KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, deliveryLimit(maxAttempts), (int) leaseMs);
+            KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, DELIVERY_LIMIT, (int) leaseMs);
             // Runs' heartbeats and progress writes (virtual threads), and one pipeline at a time per lane;
             // a bounded wait for a free connection (see RedisPools).
             redis = RedisPools.pooled(URI.create(config.get(CommonSettings.REDIS_URI)), Math.min(2 * slots + 4, 512));
@@ -230,13 +231,15 @@ public final class Worker implements AutoCloseable {
             JobRunner runner = new JobRunner(workerId, new RunLedger(redis, leaseMs, config.get(CommonSettings.RUN_RETENTION_SECONDS)), redis, kinds, environment, retry,
                     registry, metrics, leaseMs, config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS),
                     config.get(WorkerSettings.MAX_TIMEOUT_SECONDS));
-            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId), metrics);
+            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId),
+                    new JobCopies(producer), metrics, DELIVERY_LIMIT, workerId);
 
             cancels = new CancelListener(URI.create(config.get(CommonSettings.REDIS_URI)), registry).start();
             poller = new ShareGroupPoller((lane, maxRecords) -> shareConsumer(bootstrap, lane, maxRecords),
                     config.get(WorkerSettings.TOPICS), lanes, handler, clock, leaseMs).start();
             metrics.slots(poller::busySlots, slots, lanes.length);
             metrics.renewals(poller, ShareGroupPoller::renewals);
+            metrics.handedBack(poller, ShareGroupPoller::handedBack);
             ShareConsumerMeters.bind(meters, poller);
             ops = OpsServer.start(config.get(WorkerSettings.OPS_PORT), meters,
                     ReadinessChecks.dependencies(admin, redis, clock)
@@ -250,7 +253,10 @@ public final class Worker implements AutoCloseable {
                     "client.id", clientId("lane-" + lane),
                     "share.acknowledgement.mode", "explicit",
                     "share.acquire.mode", "record_limit",
-                    "max.poll.records", maxRecords),
+                    "max.poll.records", maxRecords,
+                    // A lane polls only when the worker has room for its records, which may be
+                    // rarely; it must stay in the group meanwhile.
+                    "max.poll.interval.ms", LANE_MAX_POLL_INTERVAL_MS),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 
@@ -274,10 +280,12 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * The share group's delivery limit: the retry policy's attempts plus two deliveries' margin
-     * for attempts lost to a crashed worker, within the broker's bounds (2..10).
+     * The share group's delivery limit: the broker's largest (10). Attempts are counted by the
+     * run's epoch in Redis (its starts), so waiting in the queue spends none; deliveries only
+     * bound how often one record is acquired, and a record handed back on its last delivery is
+     * published again rather than archived.
      */
-    static int deliveryLimit(int maxAttempts) {
-        return Math.max(2, Math.min(10, maxAttempts + 2));
-    }
+    static final int DELIVERY_LIMIT = 10;
+    /** How long a lane may go without polling before the group takes it for dead: a day. */
+    private static final int LANE_MAX_POLL_INTERVAL_MS = 24 * 3_600_000;
 }

@@ -51,9 +51,4 @@ class WorkerSettingsTest {
                 .hasMessageContaining("TRAINYARD_WORKER_SLOTS=1000 with TRAINYARD_WORKER_BATCH=1 makes 1000 lanes");
     }
 
-    @Test
-    void theShareGroupDeliveryLimitLeavesRoomForCrashedAttempts() {
-        assertThat(List.of(Worker.deliveryLimit(1), Worker.deliveryLimit(3), Worker.deliveryLimit(8)))
-                .containsExactly(3, 5, 10);
-    }
 }

@@ -25,7 +25,7 @@ public final class KafkaSetup {
     /** Topic layout: partitions for the job topics and the schedule topic. */
     public record Layout(int jobPartitions, int schedulePartitions, short replication) {
         public static Layout local() {
-            return new Layout(4, 4, (short) 1);
+            return new Layout(1, 4, (short) 1);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.function.ToLongFunction;
  * {type,status}], {@code trainyard.worker.pickup.latency} [histogram {type}: job creation to run
  * start], {@code trainyard.worker.slots.busy} and {@code trainyard.worker.slots} (the total),
  * {@code trainyard.worker.lanes} (share consumers), {@code trainyard.worker.lock.renewals}
- * [RENEW acknowledgements], {@code trainyard.worker.dlq.sends} [{reason}],
+ * [RENEW acknowledgements], {@code trainyard.worker.records.handed.back} [records given back unrun],
+ * {@code trainyard.worker.dlq.sends} [{reason}],
  * {@code trainyard.worker.retries} [{type}], {@code trainyard.worker.runs.skipped}
  * [{type,reason}: deliveries of runs that had ended already].
  *
@@ -56,6 +57,12 @@ public final class WorkerMetrics {
     }
 
     /** Counts RENEW acknowledgements from {@code owner}, which must stay reachable (Micrometer holds it weakly). */
+    public <T> void handedBack(T owner, ToLongFunction<T> handedBack) {
+        FunctionCounter.builder("trainyard.worker.records.handed.back", owner, o -> handedBack.applyAsLong(o))
+                .description("Job records given back to the queue without being run (worker stopping, Redis out of reach)")
+                .register(registry);
+    }
+
     public <T> void renewals(T owner, ToLongFunction<T> renewals) {
         FunctionCounter.builder("trainyard.worker.lock.renewals", owner, o -> renewals.applyAsLong(o))
                 .description("RENEW acknowledgements: records of long runs whose acquisition lock was extended")

@@ -20,6 +20,8 @@ final class HeldRecords<W> {
         long lockedAt;
         long renewingSince;
         boolean renewing;
+        /** The broker confirmed the RENEW: the record comes back with the next poll, which fetches nothing new. */
+        boolean confirmed;
         /** Its consumer was replaced: the job still runs, but the record is no longer the lane's. */
         boolean orphan;
         AcknowledgeType pendingAck;
@@ -40,6 +42,7 @@ final class HeldRecords<W> {
     private final List<Held<W>> held;
     private int inFlight;
     private int renewing;
+    private int unconfirmed;
     /** No record needs renewing before this time. */
     private long renewCheckAt = Long.MAX_VALUE;
 
@@ -99,8 +102,10 @@ final class HeldRecords<W> {
             }
             renew.accept(h);
             h.renewing = true;
+            h.confirmed = false;
             h.renewingSince = now;
             renewing++;
+            unconfirmed++;
             inFlight--;
         }
         renewCheckAt = next;
@@ -114,11 +119,42 @@ final class HeldRecords<W> {
         for (Held<W> h : held) {
             if (h.renewing && h.holds(record)) {
                 h.record = record;
+                if (!h.confirmed) {
+                    unconfirmed--;
+                }
                 h.renewing = false;
+                h.confirmed = false;
                 h.lockedAt = now;
                 renewing--;
                 inFlight++;
                 renewCheckAt = Math.min(renewCheckAt, now + renewAfterMs);
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** Whether every RENEW sent was confirmed: only then may the consumer poll for them without fetching. */
+    boolean renewalsConfirmed() {
+        return unconfirmed == 0;
+    }
+
+    /**
+     * The broker answered the RENEW of {@code topic}-{@code partition}@{@code offset}: confirmed
+     * when {@code ok}, else its lock is lost and the record leaves the lane (returned, so the
+     * lane can let its job finish without it); null when no renewing record is at that offset.
+     */
+    Held<W> renewalAnswered(String topic, int partition, long offset, boolean ok) {
+        for (Held<W> h : held) {
+            if (h.renewing && !h.confirmed && h.record.offset() == offset && h.record.partition() == partition
+                    && h.record.topic().equals(topic)) {
+                unconfirmed--;
+                if (ok) {
+                    h.confirmed = true;
+                } else {
+                    renewing--;
+                    remove(h);
+                }
                 return h;
             }
         }
@@ -131,7 +167,7 @@ final class HeldRecords<W> {
             return false;
         }
         for (Held<W> h : held) {
-            if (h.renewing && now - h.renewingSince > lockMs) {
+            if (h.renewing && !h.confirmed && now - h.renewingSince > lockMs) {
                 return true;
             }
         }
@@ -150,6 +186,7 @@ final class HeldRecords<W> {
         held.clear();
         inFlight = 0;
         renewing = 0;
+        unconfirmed = 0;
         renewCheckAt = Long.MAX_VALUE;
         return running;
     }

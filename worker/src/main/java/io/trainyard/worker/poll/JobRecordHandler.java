@@ -15,7 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What job records become: poison goes to the dead-letter topic and is rejected; jobs are started
  * as a batch, run, ended as a batch, and each verdict mapped to an acknowledgement (done: ACCEPT,
- * retry: RELEASE, exhausted: dead letter then ACCEPT).
+ * retry: RELEASE, exhausted: dead letter then ACCEPT). A start or end that Redis could not record
+ * is left to the lane to try again ({@link #waits}, a null acknowledgement from {@link #end}).
+ *
+ * <p>A record handed back on its last delivery (the share group's delivery limit) would be
+ * archived by the broker with its run still QUEUED; such a record is published again as a new
+ * record of the same job, and the old one accepted.
  */
 public final class JobRecordHandler implements RecordHandler<JobRecordHandler.Delivery> {
     private static final Logger LOG = LoggerFactory.getLogger(JobRecordHandler.class);
@@ -36,12 +41,19 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
 
     private final JobRunner runner;
     private final DeadLetters deadLetters;
+    private final JobCopies copies;
     private final WorkerMetrics metrics;
+    private final int deliveryLimit;
+    private final String workerId;
 
-    public JobRecordHandler(JobRunner runner, DeadLetters deadLetters, WorkerMetrics metrics) {
+    public JobRecordHandler(JobRunner runner, DeadLetters deadLetters, JobCopies copies, WorkerMetrics metrics,
+                            int deliveryLimit, String workerId) {
         this.runner = runner;
         this.deadLetters = deadLetters;
+        this.copies = copies;
         this.metrics = metrics;
+        this.deliveryLimit = deliveryLimit;
+        this.workerId = workerId;
     }
 
     @Override
@@ -53,17 +65,41 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
                 case JobDecoder.Decoded.Poison poison -> deliveries.add(new Delivery(record, null, poison.reason()));
                 case JobDecoder.Decoded.Job decoded -> {
                     JobMessage job = decoded.job();
-                    Attempt attempt = runner.attempt(job, Math.max(1, job.attempt()) - 1 + deliveries(record));
+                    Attempt attempt = runner.attempt(job, Math.max(1, job.attempt()) - 1 + deliveries(record),
+                            startToken(record));
                     attempts.add(attempt);
                     deliveries.add(new Delivery(record, attempt, null));
                 }
             }
         }
+        start(attempts);
+        return deliveries;
+    }
+
+    @Override
+    public boolean waits(Delivery d) {
+        return d.attempt != null && d.attempt.waits();
+    }
+
+    @Override
+    public void retryBegin(List<Delivery> waiting) {
+        List<Attempt> attempts = new ArrayList<>(waiting.size());
+        for (Delivery d : waiting) {
+            attempts.add(d.attempt);
+        }
+        start(attempts);
+    }
+
+    private void start(List<Attempt> attempts) {
         if (!attempts.isEmpty()) {
             runner.startAll(attempts);
             runner.runQuick(attempts);
         }
-        return deliveries;
+    }
+
+    /** This acquisition of the record: the same worker, record and delivery make the same start. */
+    private String startToken(ConsumerRecord<byte[], byte[]> record) {
+        return workerId + "/" + record.topic() + "-" + record.partition() + "@" + record.offset() + "#" + deliveries(record);
     }
 
     @Override
@@ -104,25 +140,48 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
         }
         List<AcknowledgeType> acks = new ArrayList<>(ended.size());
         for (Delivery d : ended) {
-            acks.add(ackOf(d));
+            acks.add(d.attempt != null && d.attempt.unrecorded() ? null : ackOf(d));
         }
         return acks;
     }
 
-    private static AcknowledgeType ackOf(Delivery d) {
+    @Override
+    public AcknowledgeType handBack(ConsumerRecord<byte[], byte[]> record, String reason) {
+        if (deliveries(record) < deliveryLimit) {
+            return AcknowledgeType.RELEASE;
+        }
+        if (copies.publishAgain(record)) {
+            LOG.info("record {}-{}@{} handed back on its last delivery: published again as a new record",
+                    record.topic(), record.partition(), record.offset());
+            return AcknowledgeType.ACCEPT;
+        }
+        return AcknowledgeType.RELEASE;
+    }
+
+    private AcknowledgeType ackOf(Delivery d) {
         if (d.ack != null) {
             return d.ack;
         }
         if (d.attempt == null) {
-            return AcknowledgeType.RELEASE;
+            return handBack(d.record, "not settled");
         }
         return switch (d.attempt.verdict()) {
             case Verdict.Done done -> AcknowledgeType.ACCEPT;
-            case Verdict.Retry retry -> AcknowledgeType.RELEASE;
-            // run() sends the dead letter and sets the ACCEPT itself; only an attempt that never ran gets here.
-            case Verdict.DeadLetter dead -> AcknowledgeType.RELEASE;
-            case null -> AcknowledgeType.RELEASE;
+            case Verdict.Retry retry -> handBack(d.record, "retry");
+            // run() sends the dead letter of a run it ran; a run abandoned by earlier workers gets it here.
+            case Verdict.DeadLetter dead -> deadLetter(d, dead);
+            case null -> handBack(d.record, "not settled");
         };
+    }
+
+    private AcknowledgeType deadLetter(Delivery d, Verdict.DeadLetter dead) {
+        if (deadLetters.send(d.record, dead.reason(), dead.attempts())) {
+            metrics.deadLettered("abandoned");
+            return AcknowledgeType.ACCEPT;
+        }
+        LOG.error("run {}/{}: FAILED ({}) but its dead letter could not be sent", d.attempt.job().tenant(),
+                d.attempt.job().runId(), dead.reason());
+        return AcknowledgeType.ACCEPT;
     }
 
     private AcknowledgeType deadLetterPoison(Delivery d) {

@@ -6,6 +6,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,32 +16,52 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One share consumer, the thread that alone touches it, and the batch of records it holds (at
- * most {@code capacity}, its consumer's {@code max.poll.records}).
+ * One share consumer of one topic, the thread that alone touches it, and the batch of records it
+ * holds (at most {@code capacity}, its consumer's {@code max.poll.records}).
  *
  * <p>In explicit acknowledgement mode a share consumer may not poll again until every record of
- * its last poll is acknowledged; RENEW counts, but a renewed record comes back on the next poll
- * and nothing new comes with it. So a lane works in rounds: poll a batch, begin it as a whole,
- * run its jobs, end what ended as a whole and acknowledge each record as the handler says
- * (ACCEPT, RELEASE or REJECT), RENEW those still running at half the acquisition lock, and poll
- * for new records once none is left in flight. Acknowledgements are committed asynchronously once
- * per loop while jobs run, or ride on the next poll when the lane is about to poll anyway.
+ * its last poll is acknowledged; RENEW counts, and a renewed record comes back on the next poll.
+ * A poll fetches new records only when the consumer holds nothing and no renewal is unanswered.
+ * So a lane works in rounds:
+ *
+ * <ul>
+ *   <li>holding nothing, it asks the {@link SlotGate} whether it may take records (a fetch, once
+ *       asked for, stays open until records come, so it counts against the worker's slots), and
+ *       polls;
+ *   <li>it begins the batch as a whole, runs its jobs, ends what ended as a whole and acknowledges
+ *       each record as the handler says (ACCEPT, RELEASE or REJECT);
+ *   <li>every record still held at half the acquisition lock is renewed with RENEW, sent with a
+ *       commit (not a fetch); once the broker confirmed every renewal, a poll takes the renewed
+ *       records back without acquiring anything new.
+ * </ul>
+ *
+ * Records whose start or end Redis could not record stay held and renewed, and are tried again
+ * every second; meanwhile the gate lets no lane take more. Records handed back without being
+ * run are counted and logged by the poller.
  */
-final class Lane<W> {
+final class Lane<W> implements SlotGate.Member {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
-    /** Poll of an idle lane; {@link #wakeup()} cuts it short when the worker stops. */
+    /** Poll of an armed, idle lane; {@link #wakeup()} cuts it short when the worker stops. */
     private static final long IDLE_POLL_MS = 1_000;
-    /** Longest wait for ended work, and the poll while renewed records are on their way back. */
+    /** Longest wait for ended work or a free slot. */
     private static final long TICK_MS = 100;
+    /** How often starts and ends that Redis could not record are tried again. */
+    private static final long REDIS_RETRY_MS = 1_000;
+    /** Longest wait for the broker to confirm renewals before the consumer is replaced. */
+    private static final long RENEW_COMMIT_MS = 5_000;
 
     private final int index;
+    private final String topic;
     private final int capacity;
     private final ShareGroupPoller poller;
+    private final SlotGate gate;
     private final RecordHandler<W> handler;
     private final Executor jobs;
     private final InstantSource clock;
@@ -48,40 +70,75 @@ final class Lane<W> {
     private final LinkedBlockingQueue<Held<W>> ended = new LinkedBlockingQueue<>();
     private final List<Held<W>> endedNow = new ArrayList<>();
     private final HeldRecords<W> held;
+    /** Held records whose start Redis could not record yet. */
+    private final List<Held<W>> waiting = new ArrayList<>();
+    /** Ended work whose end Redis could not record yet (orphans included). */
+    private final List<Held<W>> unsettled = new ArrayList<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile int busy;
+    private volatile boolean armed;
+    /** Whether its consumer polled once: a share consumer joins the group on its first poll. */
+    private boolean joined;
     /** Jobs still running whose records went with a replaced consumer; they keep their slots. */
     private int orphans;
     private boolean dirty;
+    private boolean redisReachable = true;
+    private long retryAt = Long.MAX_VALUE;
     /** Counts consumer replacements, so that a loop over records of a replaced consumer stops. */
     private int generation;
 
-    Lane(int index, int capacity, ShareGroupPoller poller, RecordHandler<W> handler, Executor jobs,
-         InstantSource clock, long configuredLockMs) {
+    Lane(int index, String topic, int capacity, ShareGroupPoller poller, SlotGate gate, RecordHandler<W> handler,
+         Executor jobs, InstantSource clock, long configuredLockMs) {
         this.index = index;
+        this.topic = topic;
         this.capacity = capacity;
         this.poller = poller;
+        this.gate = gate;
         this.handler = handler;
         this.jobs = jobs;
         this.clock = clock;
         this.configuredLockMs = configuredLockMs;
         this.held = new HeldRecords<>(capacity);
-        this.thread = Thread.ofPlatform().name("share-lane-" + index).unstarted(this::loop);
+        this.thread = Thread.ofPlatform().name("share-lane-" + index + "-" + topic).unstarted(this::loop);
     }
 
     /** Subscribes a first consumer on the caller's thread (so a bad configuration fails the start), then runs. */
     void start() {
-        consumer = poller.subscribed(index, capacity);
+        consumer = subscribe();
         thread.start();
     }
 
-    int capacity() {
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public int capacity() {
         return capacity;
     }
 
     /** Slots taken: records held and orphaned jobs still running. */
-    int busy() {
+    @Override
+    public int busy() {
         return busy;
+    }
+
+    /** Whether its consumer has a fetch open: records may arrive for it at any moment. */
+    @Override
+    public boolean armed() {
+        return armed;
+    }
+
+    /** Called by the gate, which counts the lane's capacity as taken from now on. */
+    @Override
+    public void arm() {
+        armed = true;
+    }
+
+    @Override
+    public void claimed(int records) {
+        busy += records;
     }
 
     boolean alive() {
@@ -108,20 +165,38 @@ final class Lane<W> {
             while (true) {
                 endWork();
                 long now = clock.millis();
+                if (now >= retryAt) {
+                    retryRedis(now);
+                }
                 if (!poller.takingWork()) {
-                    if (held.isEmpty() && orphans == 0) {
+                    handBackWaiting("the worker is stopping");
+                    if (held.isEmpty() && orphans == 0 && unsettled.isEmpty()) {
+                        if (armed) {
+                            handBackArmed();
+                        }
                         break;
                     }
                     if (poller.abandonIfGraceOver(now)) {
-                        LOG.warn("lane {}: {} job(s) did not end after the grace period; closing anyway", index, busy);
+                        LOG.warn("lane {}: {} job(s) did not end after the grace period and the hand-back; closing anyway",
+                                index, busy);
                         break;
                     }
                 }
                 renewDue(now);
                 if (held.renewalOverdue(now, lockMs())) {
                     reset(new IllegalStateException("renewal not confirmed within the lock"));
-                } else if (held.inFlight() == 0 && orphans == 0) {
-                    poll(held.isEmpty() ? IDLE_POLL_MS : TICK_MS);
+                } else if (held.isEmpty()) {
+                    if (armed || (poller.takingWork() && (!joined || gate.tryArm(this)))) {
+                        // The first poll of a consumer joins the group: it arms without asking.
+                        joined = true;
+                        armed = true;
+                        poll(IDLE_POLL_MS);
+                    } else {
+                        commitIfDirty();
+                        gate.awaitChange(TICK_MS);
+                    }
+                } else if (held.inFlight() == 0 && held.renewalsConfirmed()) {
+                    poll(0);
                 } else {
                     commitIfDirty();
                     Held<W> first = ended.poll(waitMillis(now), TimeUnit.MILLISECONDS);
@@ -129,7 +204,7 @@ final class Lane<W> {
                         endedNow.add(first);
                     }
                 }
-                busy = held.size() + orphans;
+                updateBusy();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -176,14 +251,15 @@ final class Lane<W> {
     }
 
     private void take(List<ConsumerRecord<byte[], byte[]>> fresh, long now, long renewAfter) {
-        int room = poller.takingWork() ? capacity - held.size() - orphans : 0;
-        if (fresh.size() > room) {
-            // Not expected (the consumer asks for at most `capacity`), but a worker never holds more than its slots.
-            if (!release(fresh.subList(Math.max(0, room), fresh.size()))) {
-                return;
-            }
-            fresh = fresh.subList(0, Math.max(0, room));
+        int room = poller.takingWork() ? gate.claim(this, fresh.size()) : 0;
+        if (room < fresh.size()) {
+            // Given back, counted, without running them: the worker is stopping, or records of
+            // several lanes arrived for the same free slots.
+            handBack(fresh.subList(room, fresh.size()), poller.takingWork() ? "no free slot" : "the worker is stopping");
+            fresh = fresh.subList(0, room);
             if (fresh.isEmpty()) {
+                updateBusy();
+                disarm();
                 return;
             }
         }
@@ -191,19 +267,38 @@ final class Lane<W> {
         try {
             works = handler.begin(fresh);
         } catch (RuntimeException e) {
-            LOG.error("lane {}: a batch of {} record(s) could not begin; releasing it", index, fresh.size(), e);
-            release(fresh);
+            LOG.error("lane {}: a batch of {} record(s) could not begin; handing it back", index, fresh.size(), e);
+            handBack(fresh, "its batch could not begin: " + e);
+            updateBusy();
+            disarm();
             return;
         }
         for (int i = 0; i < works.size(); i++) {
             Held<W> h = held.add(fresh.get(i), works.get(i), now, renewAfter);
-            if (handler.runs(h.work)) {
-                jobs.execute(() -> run(h));
-            } else {
-                endedNow.add(h);
-            }
+            dispatch(h);
         }
-        busy = held.size() + orphans;
+        updateBusy();
+        disarm();
+        if (!waiting.isEmpty()) {
+            redisLost(now);
+        }
+    }
+
+    /** Records arrived: the fetch is over (its records already count as taken). */
+    private void disarm() {
+        armed = false;
+        gate.changed();
+    }
+
+    /** Runs begun work, keeps waiting work for a retry, ends settled work. */
+    private void dispatch(Held<W> h) {
+        if (handler.waits(h.work)) {
+            waiting.add(h);
+        } else if (handler.runs(h.work)) {
+            jobs.execute(() -> run(h));
+        } else {
+            endedNow.add(h);
+        }
     }
 
     private void run(Held<W> h) {
@@ -223,28 +318,129 @@ final class Lane<W> {
         if (endedNow.isEmpty()) {
             return;
         }
-        List<W> works = new ArrayList<>(endedNow.size());
-        for (Held<W> h : endedNow) {
+        List<Held<W>> ending = new ArrayList<>(endedNow);
+        endedNow.clear();
+        settle(ending);
+    }
+
+    private void settle(List<Held<W>> ending) {
+        List<W> works = new ArrayList<>(ending.size());
+        for (Held<W> h : ending) {
             works.add(h.work);
         }
         List<AcknowledgeType> acks;
         try {
             acks = handler.end(works);
         } catch (RuntimeException e) {
-            LOG.error("lane {}: {} ended job(s) could not be settled; releasing them", index, works.size(), e);
-            acks = Collections.nCopies(works.size(), AcknowledgeType.RELEASE);
+            LOG.error("lane {}: {} ended job(s) could not be settled; trying again", index, works.size(), e);
+            acks = new ArrayList<>(Collections.nCopies(works.size(), (AcknowledgeType) null));
         }
-        for (int i = 0; i < endedNow.size(); i++) {
-            Held<W> h = endedNow.get(i);
-            if (h.orphan) {
+        boolean anyUnsettled = false;
+        for (int i = 0; i < ending.size(); i++) {
+            Held<W> h = ending.get(i);
+            AcknowledgeType ack = acks.get(i);
+            if (ack == null) {
+                unsettled.add(h);
+                anyUnsettled = true;
+            } else if (h.orphan) {
                 orphans--;
             } else if (h.renewing) {
-                h.pendingAck = acks.get(i);
+                h.pendingAck = ack;
             } else {
-                acknowledge(h, acks.get(i));
+                acknowledge(h, ack);
             }
         }
-        endedNow.clear();
+        if (anyUnsettled) {
+            redisLost(clock.millis());
+        }
+        updateBusy();
+        gate.changed();
+    }
+
+    /** Tries again the starts and ends Redis could not record; the gate reopens once none is left. */
+    private void retryRedis(long now) {
+        if (!unsettled.isEmpty()) {
+            List<Held<W>> again = new ArrayList<>(unsettled);
+            unsettled.clear();
+            settle(again);
+        }
+        if (!waiting.isEmpty()) {
+            List<Held<W>> again = new ArrayList<>(waiting);
+            waiting.clear();
+            List<W> works = new ArrayList<>(again.size());
+            for (Held<W> h : again) {
+                works.add(h.work);
+            }
+            try {
+                handler.retryBegin(works);
+            } catch (RuntimeException e) {
+                LOG.warn("lane {}: {} start(s) could not be retried: {}", index, works.size(), e.toString());
+            }
+            again.forEach(this::dispatch);
+        }
+        if (waiting.isEmpty() && unsettled.isEmpty()) {
+            retryAt = Long.MAX_VALUE;
+            if (!redisReachable) {
+                redisReachable = true;
+                gate.redis(true);
+                LOG.info("lane {}: Redis answers again; taking work", index);
+            }
+        } else {
+            retryAt = now + REDIS_RETRY_MS;
+        }
+    }
+
+    private void redisLost(long now) {
+        if (retryAt == Long.MAX_VALUE) {
+            retryAt = now + REDIS_RETRY_MS;
+        }
+        if (redisReachable) {
+            redisReachable = false;
+            gate.redis(false);
+            LOG.warn("lane {}: Redis out of reach; keeping {} record(s) and taking no more until it answers", index,
+                    held.size());
+        }
+    }
+
+    /** Work that never started goes back to the queue when the worker stops. */
+    private void handBackWaiting(String reason) {
+        for (Held<W> h : waiting) {
+            if (h.orphan) {
+                orphans--;
+                continue;
+            }
+            AcknowledgeType type = poller.handBack(handler, h.record, reason);
+            if (h.renewing) {
+                h.pendingAck = type;
+            } else {
+                acknowledge(h, type);
+            }
+        }
+        waiting.clear();
+    }
+
+    /** An armed consumer may have records already on their way: take them and give them back. */
+    private void handBackArmed() {
+        try {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
+            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
+            records.forEach(all::add);
+            handBack(all, "the worker is stopping");
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.debug("lane {}: last poll failed: {}", index, e.toString());
+        }
+        armed = false;
+    }
+
+    private void handBack(List<ConsumerRecord<byte[], byte[]>> records, String reason) {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                consumer.acknowledge(record, poller.handBack(handler, record, reason));
+            }
+            dirty = true;
+        } catch (KafkaException | IllegalStateException e) {
+            reset(e);
+        }
     }
 
     private void acknowledge(Held<W> h, AcknowledgeType type) {
@@ -257,34 +453,52 @@ final class Lane<W> {
         }
     }
 
+    /** Sends RENEW for every record due and waits for the broker's answer (a commit, not a fetch). */
     private void renewDue(long now) {
         try {
+            boolean[] any = {false};
             held.renewDue(now, lockMs() / 2, h -> {
                 consumer.acknowledge(h.record, AcknowledgeType.RENEW);
-                dirty = true;
+                any[0] = true;
                 poller.renewed();
             });
-        } catch (KafkaException | IllegalStateException e) {
-            reset(e);
-        }
-    }
-
-    /** Hands records straight back; false when that failed and the consumer was replaced. */
-    private boolean release(List<ConsumerRecord<byte[], byte[]>> records) {
-        try {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+            if (any[0]) {
+                dirty = false;
+                consumer.commitSync(Duration.ofMillis(Math.min(RENEW_COMMIT_MS, lockMs() / 4)));
             }
+        } catch (WakeupException | TimeoutException e) {
+            // Unanswered yet (a stop's wakeup, a slow broker): later commits collect the answers,
+            // and a renewal unanswered for a whole lock replaces the consumer.
             dirty = true;
-            return true;
         } catch (KafkaException | IllegalStateException e) {
             reset(e);
-            return false;
         }
     }
 
+    /**
+     * The consumer's report of acknowledgements the broker answered (on this thread, inside a
+     * consumer call): confirms renewals, and lets go of records whose renewal was refused.
+     */
+    void acknowledgementsAnswered(Map<TopicIdPartition, Set<Long>> offsets, Exception failure) {
+        for (Map.Entry<TopicIdPartition, Set<Long>> entry : offsets.entrySet()) {
+            TopicIdPartition tip = entry.getKey();
+            for (long offset : entry.getValue()) {
+                Held<W> h = held.renewalAnswered(tip.topic(), tip.partition(), offset, failure == null);
+                if (h != null && failure != null) {
+                    LOG.warn("lane {}: renewal of {}-{}@{} refused ({}); its job finishes without its record",
+                            index, tip.topic(), tip.partition(), offset, failure.toString());
+                    if (h.pendingAck == null) {
+                        h.orphan = true;
+                        orphans++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends pending acknowledgements; also, while renewals are unanswered, lets the consumer report answers. */
     private void commitIfDirty() {
-        if (!dirty) {
+        if (!dirty && held.renewalsConfirmed()) {
             return;
         }
         dirty = false;
@@ -296,9 +510,13 @@ final class Lane<W> {
     }
 
     private long waitMillis(long now) {
-        long checkAt = held.renewCheckAt();
+        long checkAt = Math.min(held.renewCheckAt(), retryAt);
         long wait = checkAt == Long.MAX_VALUE ? TICK_MS : Math.min(TICK_MS, checkAt - now);
         return Math.max(1, wait);
+    }
+
+    private void updateBusy() {
+        busy = held.size() + orphans;
     }
 
     /** Replaces the consumer after an error; jobs still running keep their slots until they end. */
@@ -309,10 +527,26 @@ final class Lane<W> {
         } catch (RuntimeException e) {
             // Closing a broken consumer may fail too; its records' locks expire on the broker.
         }
+        for (Held<W> h : waiting) {
+            // Never started: its record goes with the consumer; nothing of it is left to end.
+            h.orphan = true;
+        }
         orphans += held.orphanAll();
+        orphans -= waiting.size();
+        waiting.clear();
         dirty = false;
+        armed = false;
+        joined = false;
         generation++;
-        consumer = poller.subscribed(index, capacity);
+        updateBusy();
+        gate.changed();
+        consumer = subscribe();
+    }
+
+    private ShareConsumer<byte[], byte[]> subscribe() {
+        ShareConsumer<byte[], byte[]> fresh = poller.subscribed(index, topic, capacity);
+        fresh.setAcknowledgementCommitCallback(this::acknowledgementsAnswered);
+        return fresh;
     }
 
     private void close() {
@@ -334,7 +568,13 @@ final class Lane<W> {
         } catch (RuntimeException e) {
             LOG.warn("lane {}: close failed: {}", index, e.toString());
         }
+        armed = false;
         busy = 0;
+        if (!redisReachable) {
+            redisReachable = true;
+            gate.redis(true);
+        }
+        gate.changed();
     }
 
     private long lockMs() {

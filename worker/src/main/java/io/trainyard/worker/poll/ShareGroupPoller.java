@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -16,19 +18,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's intake: one {@link Lane} per share consumer, each with a poll thread of its own,
- * taking up to its capacity of records per poll. The lanes' capacities add up to the worker's
- * slots, so the worker never holds more records than it has slots. Jobs run on virtual threads.
+ * The worker's intake: for each topic, lanes whose capacities add up to the worker's slots; a
+ * {@link Lane} is one share consumer of one topic with a poll thread of its own, taking up to its
+ * capacity of records per poll. Every lane of a topic shares all of the topic's partitions with
+ * the other workers' lanes (a share group assigns a partition to many consumers), so a job waits
+ * only while no worker has a free slot for it. The {@link SlotGate} lets an idle lane ask for
+ * records only while the worker has room for them. Jobs run on virtual threads.
  *
- * <p>Shutdown ({@link #drain}): the lanes stop polling for new records and keep acknowledging and
- * renewing while running jobs finish; when the grace period is over the abandon hook runs (the
- * jobs then end and hand their records back with RELEASE); each lane commits and closes its
- * consumer.
+ * <p>Shutdown, in order ({@link #drain}, then {@link #close}): the lanes stop taking records and
+ * hand back those they hold but never started; running jobs get the grace period to finish; then
+ * the abandon hook runs (it stops the jobs, which mark their runs QUEUED again and hand their
+ * records back with RELEASE); each lane commits its acknowledgements and closes its consumer.
+ * Only then may the caller close Redis and Kafka clients.
  */
 public final class ShareGroupPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShareGroupPoller.class);
     /** After the abandon hook, how long jobs have to hand their records back before the consumers close. */
-    private static final long ABANDON_WAIT_MS = 10_000;
+    static final long ABANDON_WAIT_MS = 10_000;
+    /** After that, how long a lane has to commit and close its consumer. */
+    static final long CLOSE_WAIT_MS = 5_000;
 
     /** Creates lane {@code lane}'s consumer: explicit acknowledgement, at most {@code maxRecords} per poll. */
     @FunctionalInterface
@@ -41,14 +49,16 @@ public final class ShareGroupPoller implements AutoCloseable {
     private final List<Lane<?>> lanes = new ArrayList<>();
     private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
     private final InstantSource clock;
+    private final SlotGate gate;
     private final LongAdder renewals = new LongAdder();
+    private final LongAdder handedBack = new LongAdder();
     private final AtomicBoolean abandoned = new AtomicBoolean();
     private volatile boolean taking = true;
     private volatile long graceDeadline = Long.MAX_VALUE;
     private volatile Runnable abandon = () -> {};
 
     /**
-     * @param capacities each lane's record limit (its consumer's max.poll.records); their sum is the slots
+     * @param capacities each topic's lanes' record limits (their consumers' max.poll.records); their sum is the slots
      * @param lockMs the acquisition lock the group is configured with, until the broker reports its own
      */
     public <W> ShareGroupPoller(ConsumerFactory consumers, List<String> topics, int[] capacities,
@@ -56,9 +66,17 @@ public final class ShareGroupPoller implements AutoCloseable {
         this.consumers = consumers;
         this.topics = List.copyOf(topics);
         this.clock = clock;
-        for (int i = 0; i < capacities.length; i++) {
-            lanes.add(new Lane<>(i, capacities[i], this, handler, jobs, clock, lockMs));
+        int slots = 0;
+        for (int capacity : capacities) {
+            slots += capacity;
         }
+        this.gate = new SlotGate(slots);
+        for (String topic : this.topics) {
+            for (int capacity : capacities) {
+                lanes.add(new Lane<>(lanes.size(), topic, capacity, this, gate, handler, jobs, clock, lockMs));
+            }
+        }
+        gate.lanes(lanes);
     }
 
     public ShareGroupPoller start() {
@@ -67,7 +85,7 @@ public final class ShareGroupPoller implements AutoCloseable {
     }
 
     public int slots() {
-        return lanes.stream().mapToInt(Lane::capacity).sum();
+        return gate.slots();
     }
 
     public int lanes() {
@@ -85,6 +103,16 @@ public final class ShareGroupPoller implements AutoCloseable {
     /** RENEW acknowledgements sent so far. */
     public long renewals() {
         return renewals.sum();
+    }
+
+    /** Records given back to the queue without being run (the worker stopped, or could not start them). */
+    public long handedBack() {
+        return handedBack.sum();
+    }
+
+    /** Whether the lanes take work: false while Redis is out of reach (records held wait for it). */
+    public boolean redisReachable() {
+        return gate.redisReachable();
     }
 
     /** Polling and taking work: not draining, and every lane's thread alive. */
@@ -112,6 +140,7 @@ public final class ShareGroupPoller implements AutoCloseable {
         this.abandon = abandonHook;
         this.graceDeadline = clock.millis() + grace.toMillis();
         this.taking = false;
+        gate.close();
         lanes.forEach(Lane::wakeup);
     }
 
@@ -127,23 +156,39 @@ public final class ShareGroupPoller implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Drains (at once, unless {@link #drain} came first) and waits until every lane handed back
+     * its records and closed its consumer: the rest of the grace period, the hand-back, the close.
+     */
     @Override
     public void close() {
         if (graceDeadline == Long.MAX_VALUE) {
             drain(Duration.ZERO, abandon);
         }
+        long left = Math.max(0, graceDeadline - clock.millis());
         try {
-            awaitStopped(Duration.ofMillis(ABANDON_WAIT_MS + 20_000));
+            if (!awaitStopped(Duration.ofMillis(left + ABANDON_WAIT_MS + CLOSE_WAIT_MS))) {
+                LOG.warn("a lane did not close within the grace period and the hand-back");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         jobs.shutdown();
     }
 
-    ShareConsumer<byte[], byte[]> subscribed(int lane, int maxRecords) {
+    ShareConsumer<byte[], byte[]> subscribed(int lane, String topic, int maxRecords) {
         ShareConsumer<byte[], byte[]> consumer = consumers.create(lane, maxRecords);
-        consumer.subscribe(topics);
+        consumer.subscribe(List.of(topic));
         return consumer;
+    }
+
+    /** Gives back a record that was never run, counted and logged. */
+    AcknowledgeType handBack(RecordHandler<?> handler, ConsumerRecord<byte[], byte[]> record, String reason) {
+        AcknowledgeType type = handler.handBack(record, reason);
+        handedBack.increment();
+        LOG.info("event=handed_back topic={} partition={} offset={} deliveries={} ack={} reason=\"{}\"",
+                record.topic(), record.partition(), record.offset(), record.deliveryCount().orElse((short) 0), type, reason);
+        return type;
     }
 
     boolean takingWork() {

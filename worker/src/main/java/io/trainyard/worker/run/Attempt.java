@@ -15,7 +15,9 @@ public final class Attempt {
         NEW,
         /** Holds a fresh epoch: the kind has to run. */
         STARTED,
-        /** The start could not be recorded: the retry policy decides, on the attempt's thread. */
+        /** Redis could not be reached to record the start: the lane keeps the record and tries again. */
+        START_WAITING,
+        /** Redis refused the start (a script error): the retry policy decides, on the attempt's thread. */
         START_FAILED,
         /** The kind reached an outcome: the terminal status waits for {@link JobRunner#endAll}. */
         FINISHING,
@@ -24,18 +26,23 @@ public final class Attempt {
     }
 
     final JobMessage job;
-    final int number;
+    /** Identifies this acquisition of the job's record, so that a start retried after a timeout is not a second start. */
+    final String startToken;
+    int number;
     final RunControl control;
     Stage stage = Stage.NEW;
     long epoch = -1;
     long startedAt;
     RunFailure failure;
     Outcome outcome;
+    /** Set when earlier starts were abandoned past the attempts allowed: the reason it ends FAILED and dead-lettered. */
+    String abandoned;
     private Verdict verdict;
 
-    Attempt(JobMessage job, int number, RunControl control) {
+    Attempt(JobMessage job, int number, String startToken, RunControl control) {
         this.job = job;
         this.number = number;
+        this.startToken = startToken;
         this.control = control;
     }
 
@@ -43,7 +50,10 @@ public final class Attempt {
         return job;
     }
 
-    /** 1-based, counting every delivery of the job. */
+    /**
+     * 1-based: the run's fencing epoch once started, which counts the starts of the run (waiting
+     * in the queue, or being handed back without a start, spends no attempt).
+     */
     public int number() {
         return number;
     }
@@ -51,6 +61,16 @@ public final class Attempt {
     /** Whether {@link JobRunner#run(Attempt)} still has to be called. */
     public boolean runs() {
         return stage == Stage.STARTED || stage == Stage.START_FAILED;
+    }
+
+    /** Whether the start waits for Redis: {@link JobRunner#startAll} is to be called again. */
+    public boolean waits() {
+        return stage == Stage.START_WAITING;
+    }
+
+    /** Whether its end waits for Redis: it reached an outcome whose terminal status is not recorded yet. */
+    public boolean unrecorded() {
+        return stage == Stage.FINISHING;
     }
 
     /** What the queue should do with the job's record; null until the attempt is over. */

@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -29,6 +33,8 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How long a stopping worker keeps trying a write Redis does not take. */
+    static final long SHUTDOWN_WRITE_MS = 5_000;
 
     private final String workerId;
     private final RunLedger ledger;
@@ -70,16 +76,25 @@ public final class JobRunner {
         return a.verdict();
     }
 
-    /** A new attempt of {@code job}, numbered {@code number} (1-based, counting every delivery). */
+    /** A new attempt of {@code job}, numbered {@code number} until its start gives it its epoch. */
     public Attempt attempt(JobMessage job, int number) {
-        return new Attempt(job, number,
+        return attempt(job, number, workerId + "/" + job.runId() + "/" + number);
+    }
+
+    /**
+     * A new attempt of {@code job}; {@code startToken} names this acquisition of its record, so that
+     * a start tried again after a Redis timeout is recognised as the same start.
+     */
+    public Attempt attempt(JobMessage job, int number, String startToken) {
+        return new Attempt(job, number, startToken,
                 new RunControl(job.tenant(), job.runId(), ledger, redis, environment.clock(), leaseMillis));
     }
 
     /**
      * Starts attempts in one pipeline. Each is then started (it {@link Attempt#runs()}), or over
-     * already (cancelled before it started, ended, missing), or failed to start (it runs, and
-     * the retry policy decides).
+     * already (cancelled before it started, ended, missing), or refused by Redis (it runs, and the
+     * retry policy decides), or waiting: Redis could not be reached, so nothing is decided and the
+     * caller keeps the job and calls again later (it {@link Attempt#waits()}).
      */
     public void startAll(List<Attempt> attempts) {
         // Registered before the start, so a cancel published once the run shows RUNNING finds it.
@@ -93,9 +108,10 @@ public final class JobRunner {
         try {
             starts = ledger.startAll(requests, workerId, now);
         } catch (JedisException e) {
+            // An outage is not an attempt: the job waits for Redis with its record held.
             for (Attempt a : attempts) {
-                a.failure = new RetryableFailure(a.job.tenant(), a.job.runId(), "Redis unavailable: " + e.getMessage(), e);
-                a.stage = Attempt.Stage.START_FAILED;
+                registry.remove(a.control);
+                a.stage = Attempt.Stage.START_WAITING;
             }
             return;
         }
@@ -110,9 +126,18 @@ public final class JobRunner {
             case RunLedger.Start.Started started -> {
                 a.control.started(started.epoch());
                 a.epoch = started.epoch();
+                a.number = (int) Math.min(Integer.MAX_VALUE, started.epoch());
                 a.startedAt = now;
                 a.stage = Attempt.Stage.STARTED;
                 metrics.started(job.type(), job.createdAt() > 0 ? now - job.createdAt() : -1);
+                if (a.number > retryPolicy.maxAttempts()) {
+                    // Earlier starts ended without a status: their workers died while running it.
+                    String reason = "abandoned after " + (a.number - 1) + " deliveries";
+                    LOG.warn("run {}/{}: {}; ending it FAILED", job.tenant(), job.runId(), reason);
+                    a.outcome = new Outcome(RunStatus.FAILED, reason, Map.of(), "", "");
+                    a.abandoned = reason;
+                    a.stage = Attempt.Stage.FINISHING;
+                }
             }
             case RunLedger.Start.CancelledBeforeStart c -> {
                 metrics.finished(job.type(), RunStatus.CANCELLED, -1);
@@ -217,9 +242,8 @@ public final class JobRunner {
         try {
             written = ledger.finishAll(finishes, now);
         } catch (JedisException e) {
-            // Not acknowledged, so not lost: the records go back to the queue and the runs are tried again.
-            LOG.warn("{} terminal status(es) could not be recorded ({}); releasing them", finishing.size(), e.getMessage());
-            finishing.forEach(a -> settle(a, Verdict.RETRY));
+            // Still FINISHING: the caller keeps their records and calls again once Redis answers.
+            LOG.warn("{} terminal status(es) could not be recorded yet ({}); keeping them", finishing.size(), e.getMessage());
             return;
         }
         for (int i = 0; i < finishing.size(); i++) {
@@ -236,7 +260,7 @@ public final class JobRunner {
                         a.job.tenant(), a.job.runId(), a.outcome.status());
             }
             metrics.finished(a.job.type(), a.outcome.status(), now - a.startedAt);
-            settle(a, Verdict.DONE);
+            settle(a, a.abandoned == null ? Verdict.DONE : new Verdict.DeadLetter(a.abandoned, a.number - 1));
         }
     }
 
@@ -265,9 +289,9 @@ public final class JobRunner {
         String reason = ((RetryPolicy.Decision.GiveUp) decision).reason();
         if (a.epoch > 0) {
             RunLedger.Finish finish = finishOf(a, new Outcome(RunStatus.FAILED, reason, Map.of(), "", ""));
-            // A Redis error propagates: the record is then released, not acknowledged, so the status is not lost.
-            if (!ledger.finish(finish.tenant(), finish.runId(), finish.epoch(), finish.status(),
-                    environment.clock().millis(), finish.fields(), finish.output())) {
+            boolean written = whileRedisAway(a, () -> ledger.finish(finish.tenant(), finish.runId(), finish.epoch(),
+                    finish.status(), environment.clock().millis(), finish.fields(), finish.output()));
+            if (!written) {
                 LOG.info("run {}/{}: status FAILED not written, the attempt no longer holds the run",
                         job.tenant(), job.runId());
             }
@@ -288,9 +312,36 @@ public final class JobRunner {
 
     private void requeue(Attempt a, String message) {
         try {
-            ledger.update(a.job.tenant(), a.job.runId(), a.epoch, Map.of("status", RunStatus.QUEUED.name(), "message", message));
+            whileRedisAway(a, () -> ledger.update(a.job.tenant(), a.job.runId(), a.epoch,
+                    Map.of("status", RunStatus.QUEUED.name(), "message", message)));
         } catch (JedisException e) {
             LOG.warn("run {}/{}: cannot mark it queued again: {}", a.job.tenant(), a.job.runId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Runs {@code write}, trying again every second while Redis cannot be reached: an outage
+     * neither loses the write nor turns into another attempt. A stopping worker tries for
+     * {@link #SHUTDOWN_WRITE_MS} at most, then the error propagates.
+     */
+    private <T> T whileRedisAway(Attempt a, Supplier<T> write) {
+        long giveUpAt = Long.MAX_VALUE;
+        while (true) {
+            try {
+                return write.get();
+            } catch (JedisDataException e) {
+                throw e;
+            } catch (JedisException e) {
+                long now = environment.clock().millis();
+                if (a.control.stopReason() == StopReason.SHUTDOWN) {
+                    giveUpAt = Math.min(giveUpAt, now + SHUTDOWN_WRITE_MS);
+                }
+                if (now >= giveUpAt) {
+                    throw e;
+                }
+                LOG.debug("run {}/{}: Redis out of reach, writing again in a second", a.job.tenant(), a.job.runId());
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
         }
     }
 

@@ -1,0 +1,114 @@
+package io.trainyard.worker.poll;
+
+import java.util.List;
+
+/**
+ * Keeps what a worker's {@link Lane}s hold within its slots while offering every free slot to
+ * every topic.
+ *
+ * <p>A share consumer that polled while holding nothing is <em>armed</em>: its fetch stays open
+ * in the background until records arrive. A consumer joins the share group only when it first
+ * polls, so every lane polls once when it starts and is armed from then on, until records come.
+ * Afterwards a lane arms again only with the gate's leave: when no other lane of its topic is
+ * armed and its capacity fits in the free slots. One armed lane per topic takes a topic's records
+ * as fast as they come (when records arrive, the next lane of the topic arms at once).
+ *
+ * <p>Records that arrive are {@link #claim claimed}: as many as there are free slots start, and
+ * the rest (possible only when lanes armed at start-up, or of several topics, receive records at
+ * the same moment) are handed back to the queue without being run, counted and logged.
+ *
+ * <p>No lane arms while the worker drains or Redis is out of reach.
+ */
+final class SlotGate {
+    /** What the gate needs of a lane. */
+    interface Member {
+        String topic();
+
+        int capacity();
+
+        /** Records it holds and jobs of its that still run. */
+        int busy();
+
+        /** Whether its consumer has a fetch open. */
+        boolean armed();
+
+        /** Marks it armed; called by the gate only. */
+        void arm();
+
+        /** Counts {@code records} more as taken, at once (the gate's decision must see them). */
+        void claimed(int records);
+    }
+
+    private final int slots;
+    private List<? extends Member> lanes = List.of();
+    private boolean open = true;
+    private int lanesWithoutRedis;
+
+    SlotGate(int slots) {
+        this.slots = slots;
+    }
+
+    void lanes(List<? extends Member> all) {
+        this.lanes = List.copyOf(all);
+    }
+
+    int slots() {
+        return slots;
+    }
+
+    /** Arms {@code lane} when it may poll for new records; false when it must wait. */
+    synchronized boolean tryArm(Member lane) {
+        if (!open || lanesWithoutRedis > 0) {
+            return false;
+        }
+        int taken = 0;
+        for (Member other : lanes) {
+            taken += other.busy();
+            if (other.armed() && other.topic().equals(lane.topic())) {
+                return false;
+            }
+        }
+        if (taken + lane.capacity() > slots) {
+            return false;
+        }
+        lane.arm();
+        return true;
+    }
+
+    /** How many of {@code records} that arrived for {@code lane} fit in the free slots; those count as taken. */
+    synchronized int claim(Member lane, int records) {
+        int taken = 0;
+        for (Member other : lanes) {
+            taken += other.busy();
+        }
+        int room = Math.max(0, Math.min(records, slots - taken));
+        lane.claimed(room);
+        return room;
+    }
+
+    /** Records were acknowledged or a lane disarmed: waiting lanes look again. */
+    synchronized void changed() {
+        notifyAll();
+    }
+
+    /** Waits up to {@code millis} for {@link #changed}. */
+    synchronized void awaitChange(long millis) throws InterruptedException {
+        wait(millis);
+    }
+
+    /** A lane found Redis out of reach ({@code reachable} false), or reachable again after that. */
+    synchronized void redis(boolean reachable) {
+        lanesWithoutRedis += reachable ? -1 : 1;
+        notifyAll();
+    }
+
+    synchronized boolean redisReachable() {
+        return lanesWithoutRedis == 0;
+    }
+
+    /** Stops every lane from arming (the worker drains). */
+    synchronized void close() {
+        open = false;
+        notifyAll();
+    }
+}
