@@ -43,6 +43,17 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * The broker as a process for a {@link Supervisor} to run and restart: storage formatted in
+     * {@code dir} if it is new, nothing started yet. A restart reuses the log dir, as a real
+     * broker's restart does.
+     */
+    public static ServiceDefinition supervised(Path dir, int port, int controllerPort) {
+        KafkaBroker broker = new KafkaBroker(dir, port, controllerPort);
+        broker.formatIfNew();
+        return new ServiceDefinition("kafka", broker.command(), Map.of(), dir.resolve("broker.log"), broker::answers);
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
@@ -52,11 +63,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public void start() {
+        process = new ServerProcess("kafka broker", command(), dir.resolve("broker.log"));
+        process.start(Duration.ofSeconds(90), this::answers);
+    }
+
+    private List<String> command() {
         List<String> command = javaCommand("kafka.Kafka", config().toString());
         // GC pauses stall every request the broker holds: logged beside the broker's own log, as Kafka's scripts do.
         command.add(1, "-Xlog:gc:file=" + dir.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m");
-        process = new ServerProcess("kafka broker", command, dir.resolve("broker.log"));
-        process.start(Duration.ofSeconds(90), this::answers);
+        return command;
     }
 
     /** SIGKILL, as a crash would. */

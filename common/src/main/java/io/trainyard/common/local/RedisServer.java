@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real {@code redis-server} on a port of its own with AOF on, so that a restart keeps every
@@ -27,14 +28,29 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The server as a process for a {@link Supervisor} to run and restart, nothing started yet.
+     * A restart reads the AOF in {@code dir} back, so no acknowledged write is lost.
+     */
+    public static ServiceDefinition supervised(Path dir, int port) {
+        RedisServer server = new RedisServer(dir, port);
+        return new ServiceDefinition("redis-server", server.command(), Map.of(), dir.resolve("redis.log"),
+                () -> FreePort.isListening(port));
+    }
+
     public void start() {
+        process = new ServerProcess("redis-server", command(), dir.resolve("redis.log"));
+        process.start(Duration.ofSeconds(20), () -> FreePort.isListening(port));
+    }
+
+    private List<String> command() {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String executable = Executables.require("redis-server", "redis-server");
-        process = new ServerProcess("redis-server", List.of(executable,
+        return List.of(executable,
                 "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
                 "--dir", dir.toString(),
@@ -42,8 +58,7 @@ public final class RedisServer implements AutoCloseable {
                 "--appendfsync", "everysec",
                 "--save", "",
                 "--daemonize", "no",
-                "--protected-mode", "yes"), dir.resolve("redis.log"));
-        process.start(Duration.ofSeconds(20), () -> FreePort.isListening(port));
+                "--protected-mode", "yes");
     }
 
     public int port() {
