@@ -35,7 +35,7 @@ class BrokerRestartChaosIT {
     void everySubmitThatGotA200RunsThoughTheBrokerRestarts() {
         Figures figures = new Figures("broker-restart");
         KafkaBroker broker = RealKafka.broker();
-        try (ChaosIngress ingress = ChaosIngress.start("broker", Map.of("TRAINYARD_PUBLISH_TIMEOUT_MS", "3000"));
+        try (ChaosIngress ingress = ChaosIngress.start("broker", Map.of("TRAINYARD_SUBMIT_TIMEOUT_MS", "3000"));
              Worker worker = InProcessWorker.start("broker-chaos-worker", ingress.dataDir,
                      Map.of("TRAINYARD_WORKER_TOPICS", Topics.SCRIPT_JOBS, "TRAINYARD_WORKER_SLOTS", "4"));
              JedisPooled redis = RealRedis.client()) {
