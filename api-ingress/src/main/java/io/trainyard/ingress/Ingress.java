@@ -29,8 +29,11 @@ import io.trainyard.ingress.http.RouteTable;
 import io.trainyard.ingress.mlw.Mlw;
 import io.trainyard.ingress.mlw.MlwDialect;
 import io.trainyard.ingress.redis.SharedRedis;
+import io.trainyard.ingress.submit.BoundedTaskStore;
 import io.trainyard.ingress.submit.EventLog;
 import io.trainyard.ingress.submit.KafkaPublisher;
+import io.trainyard.ingress.submit.RollbackRetries;
+import io.trainyard.ingress.submit.SubmitBound;
 import io.trainyard.ingress.submit.SubmitMetrics;
 import io.trainyard.ingress.submit.Submissions;
 import io.trainyard.ingress.submit.TopicProvisioner;
@@ -72,7 +75,7 @@ public final class Ingress implements AutoCloseable {
     public static Ingress start(ConfigTable config, InstantSource clock) {
         UserDirectory users = UserDirectory.load(Path.of(config.get(IngressSettings.USERS_FILE)));
         String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
-        long publishTimeout = config.get(IngressSettings.PUBLISH_TIMEOUT_MS);
+        SubmitBound submitBound = SubmitBound.ofMillis(config.get(IngressSettings.SUBMIT_TIMEOUT_MS));
         int maxBody = config.get(IngressSettings.MAX_BODY_BYTES);
         int maxUpload = config.get(IngressSettings.MAX_UPLOAD_BYTES);
 
@@ -84,16 +87,19 @@ public final class Ingress implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-ingress-admin"));
         KafkaClientMetrics adminMeters = KafkaClientMeters.bind(registry, admin);
         TopicProvisioner topics = TopicProvisioner.start(admin, KafkaSetup.Layout.local());
-        KafkaPublisher publisher = new KafkaPublisher(bootstrap, publishTimeout,
+        KafkaPublisher publisher = new KafkaPublisher(bootstrap, submitBound,
                 config.get(IngressSettings.PUBLISH_LINGER_MS), registry);
         KafkaClientMetrics publisherMeters = KafkaClientMeters.bind(registry, publisher.producer());
 
         TaskStore taskStore = new TaskStore(redis);
-        SchedulePublisher schedulePublisher = new SchedulePublisher(publisher.producer(), Duration.ofMillis(publishTimeout));
+        BoundedTaskStore boundedStore = deadline -> new TaskStore(redis.until(deadline));
+        SchedulePublisher schedulePublisher = new SchedulePublisher(publisher.producer(),
+                Duration.ofMillis(submitBound.publishMillis()));
         ScheduleSink schedules = ScheduleSink.of(schedulePublisher);
         EventLog events = new EventLog(Submissions.class, System.err, clock);
-        Submissions submissions = new Submissions(taskStore, publisher, schedules, clock, new SubmitMetrics(registry),
-                events);
+        RollbackRetries rollbacks = new RollbackRetries(boundedStore);
+        Submissions submissions = new Submissions(boundedStore, publisher, schedules, submitBound, rollbacks, clock,
+                new SubmitMetrics(registry), events);
         BearerTokens tokens = BearerTokens.load(config.get(IngressSettings.TOKEN_KEYS_FILE),
                 config.get(IngressSettings.TOKEN_ISSUER), clock);
         Authenticator authenticator = new Authenticator(users, tokens, new Sessions(redis, users), clock);
@@ -130,7 +136,7 @@ public final class Ingress implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new Ingress(server, routes, List.of(events, topics, publisherMeters, publisher, adminMeters,
+        return new Ingress(server, routes, List.of(events, rollbacks, topics, publisherMeters, publisher, adminMeters,
                 () -> admin.close(Duration.ofSeconds(2)), redis, registry::close));
     }
 

@@ -14,8 +14,10 @@ public final class IngressSettings {
             1024, Integer.MAX_VALUE, "Largest JSON or form request body accepted; larger ones get 413.");
     public static final Setting<Integer> MAX_UPLOAD_BYTES = Setting.integer("TRAINYARD_MAX_UPLOAD_BYTES",
             64 << 20, 1024, Integer.MAX_VALUE, "Largest resource upload (multipart) accepted; larger ones get 413.");
-    public static final Setting<Long> PUBLISH_TIMEOUT_MS = Setting.millis("TRAINYARD_PUBLISH_TIMEOUT_MS", 10_000,
-            500, 300_000, "How long a submit waits for Kafka's acknowledgement before it is rolled back (503).");
+    public static final Setting<Long> SUBMIT_TIMEOUT_MS = Setting.millis("TRAINYARD_SUBMIT_TIMEOUT_MS", 5_000,
+            1_000, 300_000, "How long a submit may take from its first Redis write to its answer: the writes, the "
+                    + "wait for Kafka's acknowledgement and, when none came, the rollback (503), which keeps the last "
+                    + "fifth.");
     public static final Setting<Long> PUBLISH_LINGER_MS = Setting.millis("TRAINYARD_PUBLISH_LINGER_MS", 5, 0, 100,
             "How long the Kafka producer holds a batch open: submits arriving meanwhile share one request and "
                     + "one acknowledgement (each still answers only once Kafka has its job).");
@@ -30,7 +32,7 @@ public final class IngressSettings {
             "Required `iss` of bearer tokens, and the issuer of tokens the ingress signs; empty: not checked.");
 
     public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
-            PUBLISH_TIMEOUT_MS, PUBLISH_LINGER_MS, REDIS_LANES, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
+            SUBMIT_TIMEOUT_MS, PUBLISH_LINGER_MS, REDIS_LANES, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
 
     private IngressSettings() {}
 }

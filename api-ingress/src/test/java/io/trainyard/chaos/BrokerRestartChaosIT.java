@@ -35,7 +35,7 @@ class BrokerRestartChaosIT {
     void everySubmitThatGotA200RunsThoughTheBrokerRestarts() {
         Figures figures = new Figures("broker-restart");
         KafkaBroker broker = RealKafka.broker();
-        try (ChaosIngress ingress = ChaosIngress.start("broker", Map.of("TRAINYARD_PUBLISH_TIMEOUT_MS", "3000"));
+        try (ChaosIngress ingress = ChaosIngress.start("broker", Map.of("TRAINYARD_SUBMIT_TIMEOUT_MS", "3000"));
              Worker worker = InProcessWorker.start("broker-chaos-worker", ingress.dataDir,
                      Map.of("TRAINYARD_WORKER_TOPICS", Topics.SCRIPT_JOBS, "TRAINYARD_WORKER_SLOTS", "4"));
              JedisPooled redis = RealRedis.client()) {
@@ -69,7 +69,8 @@ class BrokerRestartChaosIT {
             figures.put("jobs", accepted.size()).put("kills", 1).put("lost", ledger.lost().size())
                     .put("duplicates", ledger.duplicates().size()).put("reexecuted", ledger.reexecuted())
                     .put("ghosts", ledger.ghosts().size()).put("rolledBack", ledger.rolledBack())
-                    .put("lateJobsSkipped", skipped(worker)).put("statuses", runs.statusCounts(runIds)).print();
+                    .put("lateJobsSkipped", InProcessWorker.jobsOfEndedRunsSkipped(worker))
+                    .put("statuses", runs.statusCounts(runIds)).print();
             ledger.ghosts().stream().limit(10).forEach(g -> System.out.println("ghost " + g));
 
             assertThat(ledger.lost()).as("accepted submits that did not run to COMPLETED").isEmpty();
@@ -77,11 +78,5 @@ class BrokerRestartChaosIT {
             assertThat(ledger.ghosts()).as("submits answered 503 whose job ran all the same").isEmpty();
             assertThat(figures.line()).doesNotContain("answers={0=").doesNotContain("=500");
         }
-    }
-
-    /** Jobs the worker received for runs that had already ended (here: submits rolled back after all). */
-    private static long skipped(Worker worker) {
-        return Math.round(worker.meters().find("trainyard.worker.runs.skipped").tag("reason", "ended").counters()
-                .stream().mapToDouble(c -> c.count()).sum());
     }
 }

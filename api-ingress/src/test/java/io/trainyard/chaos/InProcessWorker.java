@@ -26,4 +26,10 @@ final class InProcessWorker {
         env.putAll(overrides);
         return Worker.start(ConfigTable.load(WorkerSettings.ALL, env));
     }
+
+    /** Jobs the worker received for runs that had already ended (such as submits rolled back after all). */
+    static long jobsOfEndedRunsSkipped(Worker worker) {
+        return Math.round(worker.meters().find("trainyard.worker.runs.skipped").tag("reason", "ended").counters()
+                .stream().mapToDouble(c -> c.count()).sum());
+    }
 }

@@ -22,8 +22,8 @@ class IngressSettingsTest {
         assertThatThrownBy(() -> ConfigTable.load(IngressSettings.ALL, Map.of()))
                 .hasMessageContaining("TRAINYARD_USERS_FILE is required");
         assertThatThrownBy(() -> ConfigTable.load(IngressSettings.ALL, Map.of("TRAINYARD_USERS_FILE", "users.json",
-                "TRAINYARD_HTTP_PORT", "70000", "TRAINYARD_PUBLISH_TIMEOUT_MS", "soon")))
+                "TRAINYARD_HTTP_PORT", "70000", "TRAINYARD_SUBMIT_TIMEOUT_MS", "soon")))
                 .hasMessageContaining("TRAINYARD_HTTP_PORT: 70000 is outside 0..65535")
-                .hasMessageContaining("TRAINYARD_PUBLISH_TIMEOUT_MS: not a number of milliseconds");
+                .hasMessageContaining("TRAINYARD_SUBMIT_TIMEOUT_MS: not a number of milliseconds");
     }
 }

@@ -8,6 +8,7 @@ import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealRedis;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** With no Kafka to acknowledge, a submit is rolled back and answered 503: no 200 for unqueued work. */
 @ExtendWith(RealRedis.class)
 class KafkaDownIT {
+    private static final long SUBMIT_TIMEOUT_MS = 1_000;
     static TestIngress ingress;
 
     @BeforeAll
     static void start() {
         // Nobody listens on this port: the producer never gets metadata, so every publish times out.
         ingress = TestIngress.start("127.0.0.1:" + FreePort.pick(), "redis://127.0.0.1:" + RealRedis.server().port(),
-                Map.of("TRAINYARD_PUBLISH_TIMEOUT_MS", "1000"));
+                Map.of("TRAINYARD_SUBMIT_TIMEOUT_MS", Long.toString(SUBMIT_TIMEOUT_MS)));
     }
 
     @AfterAll
@@ -38,10 +40,14 @@ class KafkaDownIT {
                 ingress.admin(), "job.py", "print(1)").body()).get("id").asText();
         String execute = "/service/mlw/projects/" + project + "/resources/" + resource + "/execute";
 
+        long start = System.nanoTime();
         HttpResponse<String> response = ingress.json("POST", execute, ingress.admin(),
                 "{\"recurrence\":\"ONE_TIME\",\"cronExpression\":\"\",\"taskName\":\"lost\"}");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(millis).as("answered within the submit bound (plus the HTTP round trip)")
+                .isLessThanOrEqualTo(SUBMIT_TIMEOUT_MS + 1_000);
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
         var body = Json.MAPPER.readTree(response.body());
         assertThat(body.get("errorCode").asInt()).isEqualTo(503);

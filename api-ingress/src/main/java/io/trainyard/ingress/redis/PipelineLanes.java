@@ -46,6 +46,13 @@ final class PipelineLanes implements CommandExecutor {
         return queued.get();
     }
 
+    /** {@link #executeCommand}, waiting for the reply until {@code deadlineNanos} at most. */
+    <T> T executeCommand(CommandObject<T> command, long deadlineNanos) {
+        QueuedCommand<T> queued = new QueuedCommand<>(command);
+        enqueue(List.of(queued));
+        return queued.get(deadlineNanos);
+    }
+
     /** Queues commands that must travel together and in order. */
     void enqueue(List<QueuedCommand<?>> group) {
         if (closed) {

@@ -43,15 +43,28 @@ final class QueuedCommand<T> {
         return decode(raw());
     }
 
+    /** {@link #get()}, waiting until {@code deadlineNanos} ({@link System#nanoTime()}) at most. */
+    T get(long deadlineNanos) {
+        return decode(raw(deadlineNanos));
+    }
+
     /** The raw reply, or a {@link JedisDataException} for an error reply; a lost connection throws. */
     Object raw() {
+        return raw(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
+    }
+
+    /**
+     * {@link #raw()}, waiting until {@code deadlineNanos} at most. A caller that stops waiting
+     * does not take the command back: it still travels, and Redis may still run it.
+     */
+    Object raw(long deadlineNanos) {
         try {
-            return reply.get(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return reply.get(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof JedisException cause ? cause
                     : new JedisConnectionException("the Redis round trip failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new JedisConnectionException("no reply from Redis within " + MAX_WAIT_MILLIS + " ms", e);
+            throw new JedisConnectionException("no reply from Redis in the time the caller had", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JedisConnectionException("interrupted while waiting for Redis", e);

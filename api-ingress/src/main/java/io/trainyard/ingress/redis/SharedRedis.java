@@ -11,6 +11,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.util.JedisURIHelper;
@@ -53,6 +54,29 @@ public final class SharedRedis extends UnifiedJedis {
     @Override
     public AbstractPipeline pipelined() {
         return new LanePipeline(lanes, commands);
+    }
+
+    /**
+     * A client over the same lanes for a caller with a deadline ({@link System#nanoTime()}): a
+     * reply not in by then fails its call with a {@link JedisConnectionException}, although the
+     * command still travels and Redis may still run it. Single commands and scripts only (no
+     * pipelines or transactions); closing it closes nothing.
+     */
+    public UnifiedJedis until(long deadlineNanos) {
+        return new UnifiedJedis(new Until(lanes, deadlineNanos), null, commands);
+    }
+
+    /** The lanes, with every reply waited for until one deadline at most. */
+    private record Until(PipelineLanes lanes, long deadlineNanos) implements CommandExecutor {
+        @Override
+        public <T> T executeCommand(CommandObject<T> command) {
+            return lanes.executeCommand(command, deadlineNanos);
+        }
+
+        @Override
+        public void close() {
+            // The lanes belong to the SharedRedis.
+        }
     }
 
     /** Closes the lanes, then the pool, whatever the lanes' closing threw. */

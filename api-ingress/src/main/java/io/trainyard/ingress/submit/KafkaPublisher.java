@@ -16,8 +16,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a record and blocks until every in-sync replica has it (acks=all, idempotent
- * producer). The producer's own limits are set to the publish timeout, so a record that was not
- * acknowledged in time has been given up by the producer too and will not appear later.
+ * producer), or until the caller's wait is over. The producer's own limits follow the
+ * {@link SubmitBound}: sending blocks the caller for {@link SubmitBound#sendBlockMillis()} at
+ * most (a stopped broker leaves the producer without metadata or room in its buffer), and the
+ * producer gives a record up once no submit could still be waiting for it. A record given up may
+ * still reach the log (the broker wrote it, the answer was lost): its submit's rollback ends the
+ * run, so a worker skips it.
  *
  * <p>Concurrent submits share the producer: records sent within {@code lingerMillis} of each
  * other travel in one batch and are acknowledged by one response, so the broker's cost is per
@@ -28,13 +32,12 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
     static final int BATCH_BYTES = 256 * 1024;
 
     private final KafkaProducer<String, byte[]> producer;
-    private final long timeoutMillis;
     private final PublishTimers timers;
 
-    /** {@code lingerMillis} at most 100 and {@code timeoutMillis} at least 500 (the settings' bounds), so linger fits in the delivery timeout. */
-    public KafkaPublisher(String bootstrap, long timeoutMillis, long lingerMillis, MeterRegistry metrics) {
-        this.timeoutMillis = timeoutMillis;
+    /** {@code lingerMillis} at most 100 (the setting's bound), so linger fits in the delivery timeout. */
+    public KafkaPublisher(String bootstrap, SubmitBound bound, long lingerMillis, MeterRegistry metrics) {
         this.timers = new PublishTimers(metrics);
+        long publishMillis = bound.publishMillis();
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "trainyard-ingress",
@@ -43,19 +46,24 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, (int) lingerMillis,
                 ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMillis,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, timeoutMillis / 2),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMillis),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, bound.sendBlockMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishMillis / 2),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMillis),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override
-    public void publish(String topic, String key, byte[] value) {
+    public void publish(String topic, String key, byte[] value, long waitMillis) {
+        if (waitMillis <= 0) {
+            // Sent now, it could only be acknowledged after its submit was answered: not sent at all.
+            timers.of(topic, "timeout").record(0, TimeUnit.NANOSECONDS);
+            throw new PublishFailedException(topic, key, new TimeoutException("no time left to wait for Kafka"));
+        }
         long start = System.nanoTime();
         String outcome = "acked";
         try {
             producer.send(new ProducerRecord<>(topic, key, value))
-                    .get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
+                    .get(waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             outcome = "failed";
             throw new PublishFailedException(topic, key, e.getCause());
@@ -67,7 +75,7 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PublishFailedException(topic, key, e);
         } catch (RuntimeException e) {
-            // send() itself fails fast when metadata cannot be had within max.block.ms.
+            // send() itself fails fast when metadata or buffer space cannot be had within max.block.ms.
             outcome = "failed";
             throw new PublishFailedException(topic, key, e);
         } finally {

@@ -3,6 +3,7 @@ package io.trainyard.ingress.submit;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.schedule.SchedulePublishException;
 import io.trainyard.common.schedule.SchedulePublisher;
+import java.time.Duration;
 
 /**
  * Where a REPEAT task's schedule goes instead of a job: the scheduler owns firing it. Both
@@ -10,8 +11,8 @@ import io.trainyard.common.schedule.SchedulePublisher;
  * {@link PublishFailedException}, so the submit path rolls back alike for jobs and schedules.
  */
 public interface ScheduleSink {
-    /** Publishes (or replaces) a schedule. */
-    void publish(ScheduleDefinition definition);
+    /** Publishes (or replaces) a schedule, waiting {@code waitMillis} at most for Kafka's acknowledgement. */
+    void publish(ScheduleDefinition definition, long waitMillis);
 
     /** Removes the schedule of a task (it was deleted). */
     void remove(String tenant, String taskId);
@@ -20,9 +21,9 @@ public interface ScheduleSink {
     static ScheduleSink of(SchedulePublisher publisher) {
         return new ScheduleSink() {
             @Override
-            public void publish(ScheduleDefinition definition) {
+            public void publish(ScheduleDefinition definition, long waitMillis) {
                 try {
-                    publisher.publish(definition);
+                    publisher.publish(definition, Duration.ofMillis(waitMillis));
                 } catch (SchedulePublishException e) {
                     throw new PublishFailedException("trainyard.schedules", e.key(), e.getCause());
                 }

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * the job (or, for REPEAT, the schedule) on Kafka and wait for the acknowledgement; if Kafka does
  * not acknowledge, undo the reservation before answering. A client never holds a success for
  * work that is not durably queued.
+ *
+ * <p>Every submit is answered within its {@link SubmitBound}: the Redis writes and the wait for
+ * Kafka end early enough to leave the rollback its reserve. A rollback Redis does not confirm in
+ * that reserve is still answered 503, on time, and goes on in the background ({@link RollbackRetries}).
  */
 public final class Submissions {
     private static final Logger LOG = LoggerFactory.getLogger(Submissions.class);
@@ -29,48 +33,59 @@ public final class Submissions {
     /** What was stored: the task record and its first run (null for REPEAT). */
     public record Submitted(Map<String, String> task, Map<String, String> run) {}
 
-    private final TaskStore store;
+    private final BoundedTaskStore store;
     private final RecordPublisher jobs;
     private final ScheduleSink schedules;
+    private final SubmitBound bound;
+    private final RollbackRetries rollbacks;
     private final InstantSource clock;
     private final SubmitMetrics metrics;
     private final EventLog events;
 
-    public Submissions(TaskStore store, RecordPublisher jobs, ScheduleSink schedules, InstantSource clock,
-                       SubmitMetrics metrics, EventLog events) {
+    public Submissions(BoundedTaskStore store, RecordPublisher jobs, ScheduleSink schedules, SubmitBound bound,
+                       RollbackRetries rollbacks, InstantSource clock, SubmitMetrics metrics, EventLog events) {
         this.store = store;
         this.jobs = jobs;
         this.schedules = schedules;
+        this.bound = bound;
+        this.rollbacks = rollbacks;
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
     }
 
     public Submitted submit(SubmitRequest request) {
+        SubmitBound.Deadline deadline = bound.startingAt(System.nanoTime());
         long now = clock.millis();
         String taskId = Ids.next();
         Map<String, String> task = TaskRecords.task(taskId, request, now);
         String runId = request.recurrence() == Recurrence.ONE_TIME ? Ids.next() : null;
         Map<String, String> run = runId == null ? null : TaskRecords.run(runId, taskId, request, now);
         ScheduleDefinition schedule = runId == null ? schedule(taskId, request, now) : null;
-        TaskStore.Submitted reserved = store.submit(request.tenant(), request.name(), now, task, run);
+        TaskStore.Submitted reserved = store.until(deadline.publishBy())
+                .submit(request.tenant(), request.name(), now, task, run);
         if (!reserved.created()) {
             metrics.outcome(request, "duplicate");
             throw ApiException.of(Problem.DUPLICATE_NAME, DUPLICATE_MESSAGE);
         }
         try {
+            long waitMillis = deadline.publishMillisLeft(System.nanoTime());
             if (runId == null) {
-                schedules.publish(schedule);
+                schedules.publish(schedule, waitMillis);
             } else {
                 jobs.publish(Topics.jobsTopicFor(request.type()), runId,
-                        Json.write(TaskRecords.job(runId, taskId, request, now)));
+                        Json.write(TaskRecords.job(runId, taskId, request, now)), waitMillis);
             }
         } catch (PublishFailedException e) {
-            rollBack(request, taskId);
+            boolean undone = rollBack(request, taskId, deadline);
             metrics.outcome(request, "unavailable");
-            LOG.warn("submit of task {} for tenant {} rolled back: {}", taskId, request.tenant(), e.getMessage());
-            throw ApiException.unavailable("Kafka did not acknowledge the job, so nothing was queued and the "
-                    + "task name is free again; try again shortly", 5, e);
+            LOG.warn("submit of task {} for tenant {} {}: {}", taskId, request.tenant(),
+                    undone ? "rolled back" : "answered 503, its rollback goes on", e.getMessage());
+            throw ApiException.unavailable(undone
+                    ? "Kafka did not acknowledge the job, so nothing was queued and the task name is free again; "
+                            + "try again shortly"
+                    : "Kafka did not acknowledge the job, so it is being rolled back; the task name stays taken "
+                            + "until that is done; try again shortly", 5, e);
         }
         metrics.outcome(request, "accepted");
         events.log(EventLine.of("submitted").with("task", taskId).with("run", runId).with("tenant", request.tenant())
@@ -93,12 +108,19 @@ public final class Submissions {
         }
     }
 
-    private void rollBack(SubmitRequest request, String taskId) {
+    /**
+     * Frees the name and ends the run, waiting for Redis until the answer is due; true when done.
+     * A rollback not confirmed by then is retried in the background until Redis takes it.
+     */
+    private boolean rollBack(SubmitRequest request, String taskId, SubmitBound.Deadline deadline) {
         try {
-            store.unsubmit(request.tenant(), request.name(), taskId);
+            store.until(deadline.answerBy()).unsubmit(request.tenant(), request.name(), taskId);
+            return true;
         } catch (RuntimeException e) {
-            LOG.error("could not roll back task {} of tenant {}: its name stays reserved", taskId,
-                    request.tenant(), e);
+            LOG.warn("rollback of task {} of tenant {} not confirmed in time, retrying it: {}", taskId,
+                    request.tenant(), e.toString());
+            rollbacks.add(request.tenant(), request.name(), taskId);
+            return false;
         }
     }
 }

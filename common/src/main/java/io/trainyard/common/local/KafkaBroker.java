@@ -79,6 +79,16 @@ public final class KafkaBroker implements AutoCloseable {
         process.kill();
     }
 
+    /** SIGSTOP: the broker holds its connections and answers nothing until {@link #resume}. */
+    public void suspend() {
+        process.suspend();
+    }
+
+    /** SIGCONT after {@link #suspend}. */
+    public void resume() {
+        process.resume();
+    }
+
     public void restart() {
         process.close();
         start();

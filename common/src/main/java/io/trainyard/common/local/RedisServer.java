@@ -78,6 +78,16 @@ public final class RedisServer implements AutoCloseable {
         process.kill();
     }
 
+    /** SIGSTOP: the server holds its connections and answers nothing until {@link #resume}. */
+    public void suspend() {
+        process.suspend();
+    }
+
+    /** SIGCONT after {@link #suspend}. */
+    public void resume() {
+        process.resume();
+    }
+
     public void restart() {
         process.close();
         start();

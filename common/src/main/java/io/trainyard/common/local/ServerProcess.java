@@ -2,6 +2,7 @@ package io.trainyard.common.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,38 @@ public final class ServerProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitFor();
+        }
+    }
+
+    /**
+     * SIGSTOP: the process keeps its sockets open but answers nothing (a long GC pause, a frozen
+     * VM), so clients see timeouts rather than refused connections. {@link #resume} ends it.
+     */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a suspended process carries on with whatever reached it meanwhile. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + ": " + this.name + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + this.name, e);
         }
     }
 

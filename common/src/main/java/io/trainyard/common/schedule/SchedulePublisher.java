@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,18 +53,33 @@ public final class SchedulePublisher implements AutoCloseable {
 
     /** Publishes (or replaces) a schedule. */
     public void publish(ScheduleDefinition definition) {
-        send(definition.key(), definition.toJson());
+        send(definition.key(), definition.toJson(), () -> timeout.toMillis() + 1_000);
+    }
+
+    /**
+     * Publishes (or replaces) a schedule, sending and waiting for the acknowledgement
+     * {@code within} at most, for a caller with a deadline of its own. With no time left it sends
+     * nothing and throws.
+     */
+    public void publish(ScheduleDefinition definition, Duration within) {
+        if (within.isNegative() || within.isZero()) {
+            throw new SchedulePublishException(definition.key(),
+                    new TimeoutException("no time left to wait for Kafka"));
+        }
+        long deadline = System.nanoTime() + within.toNanos();
+        send(definition.key(), definition.toJson(), () -> TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /** Deletes a schedule: a tombstone, which stops its fires on whichever scheduler owns it. */
     public void delete(String tenant, String taskId) {
-        send(ScheduleDefinition.key(tenant, taskId), null);
+        send(ScheduleDefinition.key(tenant, taskId), null, () -> timeout.toMillis() + 1_000);
     }
 
-    private void send(String key, byte[] value) {
+    /** Sends the record, then waits {@code waitMillis} (asked once it is sent) for its acknowledgement. */
+    private void send(String key, byte[] value, LongSupplier waitMillis) {
         try {
             producer.send(new ProducerRecord<>(Topics.SCHEDULES, key, value))
-                    .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                    .get(waitMillis.getAsLong(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new SchedulePublishException(key, e.getCause());
         } catch (TimeoutException e) {
