@@ -17,6 +17,7 @@
 -- ARGV[1] now (epoch ms), ARGV[2] margin ms, ARGV[3] most starts a run gets, ARGV[4] publish
 -- deadline ms, ARGV[5] seconds an ended run is kept, ARGV[6] the message of a requeued run; then
 -- per run, its id.
+-- A run whose key Redis refuses (not a hash) leaves the index.
 -- Returns three values per run: the action (0 none, 1 requeued, 2 publish, 3 failed, 4
 -- cancelled), the run's attempt (its count of starts), and for actions 1-4 the run's fields as
 -- they were before the claim (HGETALL, its job message included), else an empty list.
@@ -85,7 +86,12 @@ end
 
 local out = {}
 for i = 2, #KEYS do
-  local action, attempt, before = claim_one(KEYS[i], ARGV[5 + i])
+  local ok, action, attempt, before = pcall(claim_one, KEYS[i], ARGV[5 + i])
+  if not ok then
+    -- Not a run hash (a bug elsewhere): nothing to reconcile, and no reason to look again.
+    redis.call('ZREM', index, ARGV[5 + i])
+    action, attempt, before = 0, '0', nil
+  end
   out[#out + 1] = action
   out[#out + 1] = attempt
   out[#out + 1] = before or {}

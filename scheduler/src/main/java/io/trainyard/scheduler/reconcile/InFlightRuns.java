@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -20,6 +22,7 @@ import redis.clients.jedis.UnifiedJedis;
  * runs whose job reached Kafka out of the index ({@code published.lua}).
  */
 public final class InFlightRuns {
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightRuns.class);
     private static final LuaScript RECONCILE = LuaScript.load("reconcile");
     private static final LuaScript PUBLISHED = LuaScript.load("published");
     static final String REQUEUED_MESSAGE = "requeued after its worker stopped renewing its lease";
@@ -88,7 +91,10 @@ public final class InFlightRuns {
     /** The rules a claim applies; see {@code reconcile.lua}. */
     public record Rules(Duration margin, int maxStarts, Duration publishDeadline, long retentionSeconds) {}
 
-    /** Claims the due runs (ids by tenant), one script call per tenant, all in one round trip. */
+    /**
+     * Claims the due runs (ids by tenant), one script call per tenant, all in one round trip. A
+     * tenant whose call Redis refused as a whole is left out (logged); the next pass tries again.
+     */
     public List<Claim> claim(Map<String, List<String>> dueByTenant, Instant now, Rules rules) {
         List<String> tenants = new ArrayList<>(dueByTenant.keySet());
         List<List<String>> keys = new ArrayList<>(tenants.size());
@@ -116,7 +122,8 @@ public final class InFlightRuns {
         List<Claim> claims = new ArrayList<>();
         for (int t = 0; t < tenants.size(); t++) {
             if (replies.get(t) instanceof RuntimeException e) {
-                throw e;
+                LOG.warn("cannot reconcile the in-flight runs of tenant {}: {}", tenants.get(t), e.toString());
+                continue;
             }
             List<?> reply = (List<?>) replies.get(t);
             List<String> ids = dueByTenant.get(tenants.get(t));
