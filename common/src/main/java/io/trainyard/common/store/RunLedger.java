@@ -98,7 +98,10 @@ public final class RunLedger {
      */
     public record StartRequest(String tenant, String runId, String startToken, byte[] job,
                                Map<String, String> createWith) {
-        /** A start without a token or job message: it takes the run over whoever holds it. */
+        /**
+         * A start without a token or job message: it takes the run over whoever holds it.
+         * {@code attempt} is not used (the attempt is the run's count of starts).
+         */
         public StartRequest(String tenant, String runId, int attempt, Map<String, String> createWith) {
             this(tenant, runId, null, null, createWith);
         }
@@ -121,8 +124,10 @@ public final class RunLedger {
     }
 
     /**
-     * Starts an attempt. {@code createWith} holds the fields to create the run from when it has
-     * no record yet (a job published straight to Kafka); may be empty.
+     * Starts an attempt, without a token (it takes the run over, whoever holds it). {@code
+     * createWith} holds the fields to create the run from when it has no record yet (a job
+     * published straight to Kafka); may be empty. {@code attempt} is not used: the run's attempt
+     * is its count of starts ({@link Start.Started#attempt()}).
      */
     public Start start(String tenant, String runId, String workerId, int attempt, long nowMillis,
                        Map<String, String> createWith) {
