@@ -62,7 +62,12 @@ local function start_one(run, a)
     fields = {'status', 'CANCELLED', 'message', 'Cancelled before it started', 'completedAt', now}
   else
     fields = {'status', 'RUNNING', 'workerId', worker, 'executedAt', now, 'attempt', attempt,
-      'message', 'In Progress', 'epoch', tostring(epoch), 'leaseUntil', lease_until, 'startToken', token}
+      'message', 'In Progress', 'epoch', tostring(epoch), 'leaseUntil', lease_until}
+    if token ~= '' or state[4] then
+      -- A start without a token clears the token of an earlier one (it holds the run now).
+      fields[#fields + 1] = 'startToken'
+      fields[#fields + 1] = token
+    end
     if job ~= '' then
       fields[#fields + 1] = 'job'
       fields[#fields + 1] = job
