@@ -1,6 +1,9 @@
 -- Write fields of running runs of one tenant, each only if its writer still holds the run's
 -- current epoch. Each write is handled on its own; a worker sends a batch of ends in one call.
--- KEYS: per write, the run hash and its output hash.
+-- A write that ends the run also takes it out of the tenant's index of in-flight runs and drops
+-- the job message kept for the reconciler; other writes leave the index be (a renewal moves the
+-- run's leaseUntil only: the reconciler reads that before it acts).
+-- KEYS[1] the tenant's in-flight index; then per write, the run hash and its output hash.
 -- ARGV, per write: the epoch; the run's new leaseUntil (epoch ms; "0" leaves it); "0" unless this
 -- write ends the run, else the seconds its record and output are kept (the retention window);
 -- the number r of run field/value pairs; the number o of output field/value pairs (stdout,
@@ -8,10 +11,12 @@
 -- Returns one value per write: 1 when written, 0 when the epoch is stale or the run already
 -- ended, an error text when Redis refused this write.
 local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+local index = KEYS[1]
+local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
 
 local function write_one(run, output, a)
   local r, o = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  local state = redis.call('HMGET', run, 'epoch', 'status')
+  local state = redis.call('HMGET', run, 'epoch', 'status', 'startToken')
   if state[1] ~= ARGV[a] or ENDED[state[2] or ''] then
     return 0
   end
@@ -28,6 +33,11 @@ local function write_one(run, output, a)
     redis.call('HSET', output, unpack(ARGV, first + 2 * r, first + 2 * (r + o) - 1))
   end
   if keep ~= '0' then
+    if (state[3] or '') ~= '' then
+      -- Only a start with a token keeps a job message.
+      redis.call('HDEL', run, 'job')
+    end
+    redis.call('ZREM', index, string.sub(run, #run_prefix + 1))
     redis.call('EXPIRE', run, keep)
     if o > 0 then
       -- Output is only ever written by the write that ends the run.
@@ -39,7 +49,7 @@ end
 
 local out = {}
 local a = 1
-for i = 1, #KEYS, 2 do
+for i = 2, #KEYS, 2 do
   local ok, written = pcall(write_one, KEYS[i], KEYS[i + 1], a)
   if ok then
     out[#out + 1] = written

@@ -1,23 +1,35 @@
--- Begin attempts at runs of one tenant: for each, take the next fencing epoch, mark it RUNNING and
--- give the attempt its lease (the run's leaseUntil, renewed by every accepted write).
+-- Begin attempts at runs of one tenant: for each, take the next fencing epoch, mark it RUNNING,
+-- give the attempt its lease (the run's leaseUntil, renewed by every accepted write) and put the
+-- run in the tenant's index of in-flight runs, scored by that lease, where the reconciler looks
+-- for runs whose worker died.
 -- Each run is handled on its own (one that fails leaves the others be); a worker sends a whole
--- batch of its jobs' starts in one call. Every write below is a run hash field: one key per run.
--- KEYS: per run, its run hash.
+-- batch of its jobs' starts in one call. Every write below is to the run hash or the tenant's
+-- index: keys of one tenant, so of one slot.
+-- KEYS[1] the tenant's in-flight index (zset); then per run, its run hash.
 -- ARGV[1] worker id, ARGV[2] now (epoch ms), ARGV[3] lease ms, ARGV[4] seconds an ended run's
--- record is kept (the retention window); then per run: its attempt, the number n of field/value
--- pairs to create the run with if it does not exist yet (a job published straight to Kafka has no
--- record until a worker first sees it), and those n pairs.
--- Returns two values per run: {epoch, ''} when started, {0, status} when the run already ended,
--- {-1, ''} when it was cancelled before it started, {-2, ''} when it does not exist and could not
--- be created, {-3, error} when Redis refused this run's writes.
+-- record is kept (the retention window); then per run: its start token ('' for none), its job
+-- message ('' for none), the number n of field/value pairs to create the run with if it does not
+-- exist yet (a job published straight to Kafka has no record until a worker first sees it), and
+-- those n pairs.
+-- A start token names one acquisition of one job record (worker, record, delivery). With a token,
+-- a start is idempotent (the same token again answers the epoch it got) and never takes a run
+-- from another acquisition whose lease still runs. Without one, a start takes the run over.
+-- The attempt is the count of starts; the epoch also moves when the reconciler requeues the run.
+-- Returns two values per run: {epoch, attempt} when started, {0, status} when the run already
+-- ended, {-1, ''} when it was cancelled before it started, {-2, ''} when it does not exist and
+-- could not be created, {-3, error} when Redis refused this run's writes, {-4, 'leaseUntil
+-- workerId'} when another acquisition holds it.
+local index = KEYS[1]
+local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
 local worker, now, retention = ARGV[1], ARGV[2], ARGV[4]
 local lease_until = tostring(tonumber(now) + tonumber(ARGV[3]))
 local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
 
 local function start_one(run, a)
-  local attempt, pairs = ARGV[a], tonumber(ARGV[a + 1])
-  local first, last = a + 2, a + 1 + 2 * pairs
-  local state = redis.call('HMGET', run, 'status', 'cancelRequested', 'epoch')
+  local token, job, pairs = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local first, last = a + 3, a + 2 + 2 * pairs
+  local state = redis.call('HMGET', run, 'status', 'cancelRequested', 'epoch', 'startToken', 'leaseUntil',
+    'workerId', 'attempt')
   local status = state[1]
   local create = false
   if not status then
@@ -34,13 +46,32 @@ local function start_one(run, a)
     end
     return 0, status
   end
+  if status == 'RUNNING' and token ~= '' then
+    if state[4] == token then
+      -- The same acquisition again (a retry after a lost reply): the start it already made.
+      return tonumber(state[3]), state[7] or state[3]
+    end
+    if tonumber(state[5] or '0') > tonumber(now) then
+      return -4, state[5] .. ' ' .. (state[6] or '')
+    end
+  end
   local epoch = (tonumber(state[3]) or 0) + 1
+  local attempt = tostring((tonumber(state[7]) or 0) + 1)
   local fields
   if state[2] == '1' then
     fields = {'status', 'CANCELLED', 'message', 'Cancelled before it started', 'completedAt', now}
   else
     fields = {'status', 'RUNNING', 'workerId', worker, 'executedAt', now, 'attempt', attempt,
       'message', 'In Progress', 'epoch', tostring(epoch), 'leaseUntil', lease_until}
+    if token ~= '' or state[4] then
+      -- A start without a token clears the token of an earlier one (it holds the run now).
+      fields[#fields + 1] = 'startToken'
+      fields[#fields + 1] = token
+    end
+    if job ~= '' then
+      fields[#fields + 1] = 'job'
+      fields[#fields + 1] = job
+    end
   end
   if create then
     -- One write: the new run's own fields first, so that what this start says wins over them.
@@ -51,16 +82,19 @@ local function start_one(run, a)
     fields = created
   end
   redis.call('HSET', run, unpack(fields))
+  local id = string.sub(run, #run_prefix + 1)
   if state[2] == '1' then
     redis.call('EXPIRE', run, retention)
+    redis.call('ZREM', index, id)
     return -1, ''
   end
-  return epoch, ''
+  redis.call('ZADD', index, lease_until, id)
+  return epoch, attempt
 end
 
 local out = {}
 local a = 5
-for i = 1, #KEYS do
+for i = 2, #KEYS do
   local ok, code, detail = pcall(start_one, KEYS[i], a)
   if ok then
     out[#out + 1] = code
@@ -69,6 +103,6 @@ for i = 1, #KEYS do
     out[#out + 1] = -3
     out[#out + 1] = type(code) == 'table' and tostring(code.err) or tostring(code)
   end
-  a = a + 2 + 2 * tonumber(ARGV[a + 1])
+  a = a + 3 + 2 * tonumber(ARGV[a + 2])
 end
 return out

@@ -2,10 +2,15 @@
 -- each one's run. The claim key is unique per (tenant, task, fire time), so of any number of
 -- scheduler instances that see the same fire (a rebalance, a zombie), exactly one creates a run.
 -- Fires are handled one after the other, each on its own: one that fails leaves the others be.
--- KEYS[i] the task hash of fire i (every key of the tenant shares its slot).
+-- A created run goes into the tenant's index of in-flight runs, due at its publish deadline (from
+-- Redis's clock: the schedules' clock may be a test's): the launcher takes it out once Kafka has
+-- its job, and if this scheduler dies before that, the reconciler publishes the job.
+-- KEYS[1] the tenant's in-flight index; KEYS[1 + i] the task hash of fire i (every key of the
+-- tenant shares its slot).
 -- ARGV[1] the tenant, ARGV[2] its run key prefix ('ty:{tenant}:run:'), ARGV[3] how many of a task's
 -- latest runs overlap looks at, ARGV[4] queuedAt of the new runs (epoch ms), ARGV[5] scheduledBy,
--- ARGV[6] how many runs a task lists at most (older ended runs are removed); then 10 values per fire: fire time (epoch ms), claim ttl (ms), overlap policy
+-- ARGV[6] how many runs a task lists at most (older ended runs are removed), ARGV[7] the publish
+-- deadline (ms after now); then 10 values per fire: fire time (epoch ms), claim ttl (ms), overlap policy
 -- (SKIP|ALLOW|QUEUE_ONE), new run id, type, timeoutSeconds, taskName, projectID, resourceID
 -- ('' when absent), task id.
 -- Returns two values per fire: {1, runId} created, {0, holder} already claimed, {2, activeRunId}
@@ -13,6 +18,9 @@
 -- {-1, ''} no such task, {-2, error} this fire failed.
 local tenant, runs_prefix, inspected, queued_at, scheduled_by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local history = tonumber(ARGV[6])
+local time = redis.call('TIME')
+local index = KEYS[1]
+local publish_by = tostring(tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[7]))
 local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
 local OPTIONAL = {'taskName', 'projectID', 'resourceID'}
 
@@ -90,14 +98,15 @@ local function fire_one(task, a)
     end
   end
   redis.call('HSET', runs_prefix .. run_id, unpack(fields))
+  redis.call('ZADD', index, publish_by, run_id)
   trim_history(runs, redis.call('RPUSH', runs, run_id))
   advance_last_fire(task, fire, last[2])
   return 1, run_id
 end
 
 local out = {}
-for i = 1, #KEYS do
-  local ok, kind, detail = pcall(fire_one, KEYS[i], 7 + (i - 1) * 10)
+for i = 2, #KEYS do
+  local ok, kind, detail = pcall(fire_one, KEYS[i], 8 + (i - 2) * 10)
   if ok then
     out[#out + 1] = kind
     out[#out + 1] = detail

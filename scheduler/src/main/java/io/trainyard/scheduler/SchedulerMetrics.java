@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trainyard.scheduler.canary.CanaryOutcome;
 import io.trainyard.scheduler.fire.FireOutcome;
+import io.trainyard.scheduler.reconcile.ReconcileOutcome;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
  * {@code trainyard_scheduler_partitions_owned}, {@code trainyard_scheduler_fires_total{outcome}},
  * {@code trainyard_scheduler_fires_missed_total}, {@code trainyard_scheduler_fires_skipped_total},
  * {@code trainyard_scheduler_fire_lateness_seconds} (histogram),
- * {@code trainyard_scheduler_records_invalid_total} and
- * {@code trainyard_scheduler_canaries_total{outcome=published|taken|failed}}.
+ * {@code trainyard_scheduler_records_invalid_total},
+ * {@code trainyard_scheduler_canaries_total{outcome=published|taken|failed}} and
+ * {@code trainyard_scheduler_reconciled_total{outcome=requeued|failed|published|cancelled}}.
  */
 public final class SchedulerMetrics {
     private final MeterRegistry registry;
@@ -28,6 +30,7 @@ public final class SchedulerMetrics {
     private final Counter invalid;
     private final Timer lateness;
     private final Map<CanaryOutcome, Counter> canaries = new EnumMap<>(CanaryOutcome.class);
+    private final Map<ReconcileOutcome, Counter> reconciled = new EnumMap<>(ReconcileOutcome.class);
 
     public SchedulerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +55,12 @@ public final class SchedulerMetrics {
             canaries.put(outcome, Counter.builder("trainyard.scheduler.canaries")
                     .description("Canary intervals, by outcome: this instance published the no-op job, another "
                             + "instance had the interval, or the job could not be queued")
+                    .tag("outcome", outcome.tag()).register(registry));
+        }
+        for (ReconcileOutcome outcome : ReconcileOutcome.values()) {
+            reconciled.put(outcome, Counter.builder("trainyard.scheduler.reconciled")
+                    .description("Runs no worker or scheduler held any more, by what the reconciler did: queued "
+                            + "again, ended FAILED and dead-lettered, their job published, or ended CANCELLED")
                     .tag("outcome", outcome.tag()).register(registry));
         }
     }
@@ -89,5 +98,9 @@ public final class SchedulerMetrics {
 
     public void canary(CanaryOutcome outcome) {
         canaries.get(outcome).increment();
+    }
+
+    public void reconciled(ReconcileOutcome outcome) {
+        reconciled.get(outcome).increment();
     }
 }

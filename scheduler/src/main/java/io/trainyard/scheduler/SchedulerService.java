@@ -15,6 +15,7 @@ import io.trainyard.scheduler.fire.FireLedger;
 import io.trainyard.scheduler.fire.FirePlanner;
 import io.trainyard.scheduler.fire.QueuedRunLauncher;
 import io.trainyard.scheduler.kafka.ScheduleConsumer;
+import io.trainyard.scheduler.reconcile.Reconciler;
 import io.trainyard.scheduler.timer.PartitionTimer;
 import java.net.InetAddress;
 import java.net.URI;
@@ -47,11 +48,12 @@ public final class SchedulerService implements AutoCloseable {
     private final ScheduleConsumer consumer;
     private final List<KafkaClientMetrics> kafkaMeters;
     private final Canary canary;
+    private final Reconciler reconciler;
     private final OpsServer ops;
 
     private SchedulerService(String instanceId, JedisPooled redis, AdminClient admin,
                              KafkaProducer<String, byte[]> producer, QueuedRunLauncher launcher, ScheduleConsumer consumer,
-                             List<KafkaClientMetrics> kafkaMeters, Canary canary, OpsServer ops) {
+                             List<KafkaClientMetrics> kafkaMeters, Canary canary, Reconciler reconciler, OpsServer ops) {
         this.instanceId = instanceId;
         this.redis = redis;
         this.admin = admin;
@@ -60,6 +62,7 @@ public final class SchedulerService implements AutoCloseable {
         this.consumer = consumer;
         this.kafkaMeters = kafkaMeters;
         this.canary = canary;
+        this.reconciler = reconciler;
         this.ops = ops;
     }
 
@@ -87,7 +90,7 @@ public final class SchedulerService implements AutoCloseable {
         JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
         KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);
         kafkaMeters.add(KafkaClientMeters.bind(registry, producer));
-        FireLedger ledger = new FireLedger(redis, config.get(CommonSettings.RUN_HISTORY));
+        FireLedger ledger = new FireLedger(redis, config.get(CommonSettings.RUN_HISTORY), publishTimeout);
         FirePlanner planner = new FirePlanner(ledger,
                 Duration.ofMillis(config.get(SchedulerSettings.CATCH_UP_WINDOW_MS)), metrics);
         QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,
@@ -105,9 +108,15 @@ public final class SchedulerService implements AutoCloseable {
         // Canary intervals are wall-clock time, like the workers' pickup latency they feed.
         Canary canary = canaryMillis == 0 ? null : new Canary(redis, producer, InstantSource.system(),
                 Duration.ofMillis(canaryMillis), publishTimeout, metrics, instanceId).start();
+        // Lease and publish deadlines are wall-clock time, like the workers' leases.
+        Reconciler reconciler = new Reconciler(redis, producer, InstantSource.system(),
+                Duration.ofMillis(config.get(SchedulerSettings.RECONCILER_INTERVAL_MS)),
+                config.get(SchedulerSettings.MAX_ATTEMPTS), publishTimeout,
+                config.get(CommonSettings.RUN_RETENTION_SECONDS), metrics, instanceId).start();
         OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry,
                 ReadinessChecks.dependencies(admin, redis, InstantSource.system()).with("schedules", consumer::ready));
-        return new SchedulerService(instanceId, redis, admin, producer, launcher, consumer, kafkaMeters, canary, ops);
+        return new SchedulerService(instanceId, redis, admin, producer, launcher, consumer, kafkaMeters, canary,
+                reconciler, ops);
     }
 
     public String instanceId() {
@@ -182,6 +191,7 @@ public final class SchedulerService implements AutoCloseable {
         if (canary != null) {
             canary.close();
         }
+        reconciler.close();
         consumer.close();
         launcher.close();
         kafkaMeters.forEach(KafkaClientMetrics::close);

@@ -28,9 +28,19 @@ public final class SchedulerSettings {
                     + "whatever the number of instances), so pickup latency and liveness are measured even when "
                     + "idle; 0 turns the canary off.");
 
+    public static final Setting<Long> RECONCILER_INTERVAL_MS = Setting.millis("TRAINYARD_RECONCILER_INTERVAL_MS",
+            30_000, 100, 3_600_000,
+            "How long a run may stay RUNNING past its lease (its worker died), or QUEUED past its publish deadline "
+                    + "with no job on Kafka, before this instance's reconciler queues it again or ends it; it looks "
+                    + "every half of this.");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,
+            "Starts a run gets: a run whose worker stopped renewing its lease is queued again while it has had "
+                    + "fewer, else ended FAILED and dead-lettered. Keep it equal to the workers'.");
+
     public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI,
-            CommonSettings.RUN_HISTORY, INSTANCE_ID, OPS_PORT, CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS,
-            CANARY_INTERVAL_MS);
+            CommonSettings.RUN_HISTORY, CommonSettings.RUN_RETENTION_SECONDS, INSTANCE_ID, OPS_PORT,
+            CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS, CANARY_INTERVAL_MS,
+            RECONCILER_INTERVAL_MS, MAX_ATTEMPTS);
 
     private SchedulerSettings() {}
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -65,6 +66,15 @@ public final class LuaScript {
      * gets its {@link JedisException} instead of a reply. A lost connection fails the whole call.
      */
     public List<Object> evalAll(UnifiedJedis redis, List<List<String>> keys, List<List<String>> args) {
+        return evalAll(redis, keys, args, pipeline -> {});
+    }
+
+    /**
+     * As {@link #evalAll(UnifiedJedis, List, List)}, and {@code alongside} adds commands of its
+     * own to the same round trip, after the script calls (their replies are not read).
+     */
+    public List<Object> evalAll(UnifiedJedis redis, List<List<String>> keys, List<List<String>> args,
+                                Consumer<AbstractPipeline> alongside) {
         int n = keys.size();
         List<Object> replies = new ArrayList<>(Collections.nCopies(n, null));
         BitSet todo = new BitSet(n);
@@ -76,6 +86,9 @@ public final class LuaScript {
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 for (int i = todo.nextSetBit(0); i >= 0; i = todo.nextSetBit(i + 1)) {
                     responses.add(pipeline.evalsha(known, keys.get(i), args.get(i)));
+                }
+                if (round == 0) {
+                    alongside.accept(pipeline);
                 }
                 pipeline.sync();
             }

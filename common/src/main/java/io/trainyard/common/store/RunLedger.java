@@ -2,6 +2,7 @@ package io.trainyard.common.store;
 
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.RunStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +29,13 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *
  * <p>Retention: a run that ends (here, or elsewhere and then seen by {@link #start}) keeps its
  * record and output for {@code retentionSeconds}, then Redis expires them.
+ *
+ * <p>In flight: a start puts the run in its tenant's index of in-flight runs
+ * ({@link TenantKeys#inflight()}, scored by the lease) and its tenant in
+ * {@link TenantKeys#INFLIGHT_TENANTS}; the write that ends it takes it out. The reconciler reads
+ * the index to find runs whose worker stopped renewing. A start with a token
+ * ({@link #startUnlessHeld}) also keeps the job message in the run until it ends, so that the
+ * reconciler can queue the job again.
  */
 public final class RunLedger {
     private static final LuaScript START = LuaScript.load("start");
@@ -53,9 +61,24 @@ public final class RunLedger {
         this.retentionText = Long.toString(retentionSeconds);
     }
 
+    /** What a start with a token ({@link #startUnlessHeld}) answers: a {@link Start}, or {@link HeldElsewhere}. */
+    public sealed interface StartReply permits Start, HeldElsewhere {}
+
+    /**
+     * Not started: another acquisition of the job (another record, or another delivery of this
+     * one) holds the run under a lease that has not expired. Drop this record: the holder ends
+     * the run, or its lease expires and the reconciler queues the job again.
+     */
+    public record HeldElsewhere(String workerId, long leaseUntil) implements StartReply {}
+
     /** What happened when a worker tried to start an attempt. */
-    public sealed interface Start {
-        record Started(long epoch) implements Start {}
+    public sealed interface Start extends StartReply {
+        /**
+         * Started under {@code epoch}, the run's fencing epoch (every later write carries it), as
+         * its {@code attempt}-th start (the count of starts: waiting in the queue, a release
+         * without a start or a start held elsewhere spend none).
+         */
+        record Started(long epoch, int attempt) implements Start {}
         record AlreadyEnded(RunStatus status) implements Start {}
         record CancelledBeforeStart() implements Start {}
         record Missing() implements Start {}
@@ -63,8 +86,26 @@ public final class RunLedger {
         record Failed(RuntimeException cause) implements Start {}
     }
 
-    /** One attempt to start, for {@link #startAll}; {@code createWith} as in {@link #start}. */
-    public record StartRequest(String tenant, String runId, int attempt, Map<String, String> createWith) {}
+    /**
+     * One attempt to start, for {@link #startUnlessHeld} (or {@link #startAll} without a token);
+     * {@code createWith} as in {@link #start}.
+     *
+     * @param startToken unique per acquisition of a job record (e.g. worker, topic, partition,
+     *                   offset and delivery count), or null: a start with the token of the
+     *                   acquisition that holds the run answers its epoch again
+     * @param job the job message (the record's value), kept in the run for the reconciler while
+     *            it is in flight; null keeps none
+     */
+    public record StartRequest(String tenant, String runId, String startToken, byte[] job,
+                               Map<String, String> createWith) {
+        /**
+         * A start without a token or job message: it takes the run over whoever holds it.
+         * {@code attempt} is not used (the attempt is the run's count of starts).
+         */
+        public StartRequest(String tenant, String runId, int attempt, Map<String, String> createWith) {
+            this(tenant, runId, null, null, createWith);
+        }
+    }
 
     /** One terminal write, for {@link #finishAll}; the arguments of {@link #finish}. */
     public record Finish(String tenant, String runId, long epoch, RunStatus status, Map<String, String> fields,
@@ -83,8 +124,10 @@ public final class RunLedger {
     }
 
     /**
-     * Starts an attempt. {@code createWith} holds the fields to create the run from when it has
-     * no record yet (a job published straight to Kafka); may be empty.
+     * Starts an attempt, without a token (it takes the run over, whoever holds it). {@code
+     * createWith} holds the fields to create the run from when it has no record yet (a job
+     * published straight to Kafka); may be empty. {@code attempt} is not used: the run's attempt
+     * is its count of starts ({@link Start.Started#attempt()}).
      */
     public Start start(String tenant, String runId, String workerId, int attempt, long nowMillis,
                        Map<String, String> createWith) {
@@ -100,15 +143,37 @@ public final class RunLedger {
      * Starts many attempts in one round trip: one script call per tenant (a tenant's keys share a
      * slot), each run handled on its own. Each answer is what {@link #start} would have returned,
      * or {@link Start.Failed} for a run whose writes Redis refused. A lost connection throws.
+     * The requests carry no token: each start takes its run over, whoever holds it.
      */
     public List<Start> startAll(List<StartRequest> requests, String workerId, long nowMillis) {
+        List<Start> starts = new ArrayList<>(requests.size());
+        for (StartRequest request : requests) {
+            if (request.startToken() != null) {
+                throw new IllegalArgumentException("run " + request.runId()
+                        + ": a start with a token may be held elsewhere; use startUnlessHeld");
+            }
+        }
+        for (StartReply reply : startUnlessHeld(requests, workerId, nowMillis)) {
+            starts.add((Start) reply);
+        }
+        return starts;
+    }
+
+    /**
+     * Starts many attempts in one round trip, as {@link #startAll} does, with each request's
+     * start token: a run held by another acquisition whose lease has not expired is not taken
+     * over ({@link HeldElsewhere}), and a start repeated with the token of the acquisition that
+     * holds the run (a retry after a lost reply) answers the epoch it got, without a new one.
+     */
+    public List<StartReply> startUnlessHeld(List<StartRequest> requests, String workerId, long nowMillis) {
         List<String> shared = List.of(workerId, Long.toString(nowMillis), leaseText, retentionText);
         return perTenant(START, requests, StartRequest::tenant, shared, (request, keys, args) -> {
             keys.add(new TenantKeys(request.tenant()).run(request.runId()));
-            args.add(Integer.toString(request.attempt()));
+            args.add(request.startToken() == null ? "" : request.startToken());
+            args.add(request.job() == null ? "" : new String(request.job(), StandardCharsets.UTF_8));
             args.add(Integer.toString(request.createWith().size()));
             request.createWith().forEach((field, value) -> { args.add(field); args.add(value); });
-        }, RunLedger::startReply, Start.Failed::new);
+        }, RunLedger::startReply, Start.Failed::new, true);
     }
 
     /** Writes progress fields and renews the lease; false when {@code epoch} is no longer current. */
@@ -165,7 +230,7 @@ public final class RunLedger {
             keys.add(tenant.run(w.runId()));
             keys.add(tenant.runOutput(w.runId()));
             writeArgs(args, w, now, leaseUntil);
-        }, (reply, k) -> writtenReply(reply.get(k)), e -> new Written(false, e));
+        }, (reply, k) -> writtenReply(reply.get(k)), e -> new Written(false, e), false);
     }
 
     /** Appends one item's keys and arguments to its tenant's script call. */
@@ -179,18 +244,25 @@ public final class RunLedger {
     }
 
     /**
-     * Runs {@code script} once per tenant of {@code items} (arguments {@code shared}, then each
-     * item's as {@code encoder} adds them), all in one round trip, and answers each item in order;
-     * every item of a call Redis refused as a whole gets {@code failed}.
+     * Runs {@code script} once per tenant of {@code items} (keys: the tenant's in-flight index,
+     * then each item's; arguments {@code shared}, then each item's, as {@code encoder} adds
+     * them), all in one round trip, and answers each item in order; every item of a call Redis
+     * refused as a whole gets {@code failed}. With {@code inFlight}, the round trip also adds the
+     * tenants to {@link TenantKeys#INFLIGHT_TENANTS}, after the scripts (so that a reconciler that
+     * finds a tenant's index empty and drops the tenant sees the index again when it checks).
      */
     private <T, R> List<R> perTenant(LuaScript script, List<T> items, Function<T, String> tenantOf,
                                      List<String> shared, Encoder<T> encoder, Decoder<R> decoder,
-                                     Function<RuntimeException, R> failed) {
+                                     Function<RuntimeException, R> failed, boolean inFlight) {
         List<List<Integer>> groups = byTenant(items, tenantOf);
         List<List<String>> keys = new ArrayList<>(groups.size());
         List<List<String>> args = new ArrayList<>(groups.size());
-        for (List<Integer> group : groups) {
-            List<String> k = new ArrayList<>(2 * group.size());
+        String[] tenants = new String[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            List<Integer> group = groups.get(g);
+            tenants[g] = tenantOf.apply(items.get(group.getFirst()));
+            List<String> k = new ArrayList<>(2 * group.size() + 1);
+            k.add(new TenantKeys(tenants[g]).inflight());
             List<String> a = new ArrayList<>(shared.size() + 16 * group.size());
             a.addAll(shared);
             for (int i : group) {
@@ -199,7 +271,11 @@ public final class RunLedger {
             keys.add(k);
             args.add(a);
         }
-        List<Object> replies = script.evalAll(redis, keys, args);
+        List<Object> replies = script.evalAll(redis, keys, args, pipeline -> {
+            if (inFlight) {
+                pipeline.sadd(TenantKeys.INFLIGHT_TENANTS, tenants);
+            }
+        });
         List<R> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
         for (int g = 0; g < groups.size(); g++) {
             List<Integer> group = groups.get(g);
@@ -224,11 +300,16 @@ public final class RunLedger {
         return new ArrayList<>(groups.values());
     }
 
-    private static Start startReply(List<?> reply, int k) {
+    private static StartReply startReply(List<?> reply, int k) {
         long code = (Long) reply.get(2 * k);
         Object detail = reply.get(2 * k + 1);
         if (code > 0) {
-            return new Start.Started(code);
+            return new Start.Started(code, Integer.parseInt((String) detail));
+        }
+        if (code == -4) {
+            String held = (String) detail;
+            int space = held.indexOf(' ');
+            return new HeldElsewhere(held.substring(space + 1), Long.parseLong(held.substring(0, space)));
         }
         if (code == 0) {
             return new Start.AlreadyEnded(RunStatus.valueOf((String) detail));

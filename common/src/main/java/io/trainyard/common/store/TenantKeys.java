@@ -7,6 +7,12 @@ package io.trainyard.common.store;
  */
 public record TenantKeys(String tenant) {
     public static final String CANCEL_CHANNEL = "trainyard:cancel";
+    /**
+     * Set of the tenants that have (or had) in-flight runs: where the reconciler looks for
+     * {@link #inflight()} indexes. The one key outside every tenant's slot, so no script writes
+     * it; a start adds its tenant in the same round trip, after the script.
+     */
+    public static final String INFLIGHT_TENANTS = "trainyard:inflight-tenants";
 
     public TenantKeys {
         if (tenant == null || tenant.isEmpty() || tenant.indexOf('{') >= 0 || tenant.indexOf('}') >= 0) {
@@ -44,6 +50,15 @@ public record TenantKeys(String tenant) {
 
     public String run(String runId) {
         return runPrefix() + runId;
+    }
+
+    /**
+     * Sorted set of the tenant's runs in flight (run id, scored by the epoch ms from which the
+     * reconciler should look at it): runs started and not ended (scored by their lease, moved on
+     * lazily), and runs queued whose job may not be on Kafka yet (scored by a publish deadline).
+     */
+    public String inflight() {
+        return prefix() + "inflight";
     }
 
     /** Hash with the captured stdout and stderr of a run. */

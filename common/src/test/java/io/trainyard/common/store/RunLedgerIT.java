@@ -120,9 +120,9 @@ class RunLedgerIT {
                 new RunLedger.StartRequest("acme", plain, 1, Map.of("id", plain, "status", "QUEUED")),
                 new RunLedger.StartRequest("acme", absent, 1, Map.of())), "batch-worker", 2000);
 
-        assertThat(starts).containsExactly(new RunLedger.Start.Started(1),
+        assertThat(starts).containsExactly(new RunLedger.Start.Started(1, 1),
                 new RunLedger.Start.AlreadyEnded(RunStatus.COMPLETED), new RunLedger.Start.AlreadyEnded(RunStatus.CANCELLED),
-                new RunLedger.Start.Started(1), new RunLedger.Start.Missing());
+                new RunLedger.Start.Started(1, 1), new RunLedger.Start.Missing());
         assertThat(tasks.run("acme", plain).orElseThrow()).containsEntry("status", "RUNNING")
                 .containsEntry("workerId", "batch-worker").containsEntry("epoch", "1");
     }
@@ -141,11 +141,11 @@ class RunLedgerIT {
                 new RunLedger.StartRequest("acme", broken, 1, Map.of("id", broken)),
                 new RunLedger.StartRequest("acme", last, 1, Map.of())), "w", 1000);
 
-        assertThat(starts.get(0)).isEqualTo(new RunLedger.Start.Started(1));
-        assertThat(starts.get(1)).isEqualTo(new RunLedger.Start.Started(1));
+        assertThat(starts.get(0)).isEqualTo(new RunLedger.Start.Started(1, 1));
+        assertThat(starts.get(1)).isEqualTo(new RunLedger.Start.Started(1, 1));
         assertThat(starts.get(2)).isInstanceOfSatisfying(RunLedger.Start.Failed.class,
                 failed -> assertThat(failed.cause()).hasMessageContaining("WRONGTYPE"));
-        assertThat(starts.get(3)).isEqualTo(new RunLedger.Start.Started(1));
+        assertThat(starts.get(3)).isEqualTo(new RunLedger.Start.Started(1, 1));
         assertThat(tasks.run("globex", other).orElseThrow()).containsEntry("status", "RUNNING");
 
         List<RunLedger.Written> written = ledger.finishAll(List.of(
@@ -178,6 +178,74 @@ class RunLedgerIT {
                 .containsEntry("message", "ok").containsEntry("completedAt", "3000");
         assertThat(tasks.run("acme", overtaken).orElseThrow()).containsEntry("status", "RUNNING")
                 .containsEntry("epoch", Long.toString(newer.epoch()));
+    }
+
+    private static RunLedger.StartRequest request(String tenant, String runId, String token) {
+        return new RunLedger.StartRequest(tenant, runId, token, ("{\"runId\":\"" + runId + "\"}").getBytes(), Map.of());
+    }
+
+    private static RunLedger.StartReply startOnce(String runId, String token, String worker, long now) {
+        return ledger.startUnlessHeld(List.of(request("acme", runId, token)), worker, now).getFirst();
+    }
+
+    @Test
+    void aStartRetriedWithItsTokenAnswersTheEpochItGotWithoutANewOne() {
+        String runId = queuedRun("acme");
+        assertThat(startOnce(runId, "w1:topic-0@7#1", "w1", 1000)).isEqualTo(new RunLedger.Start.Started(1, 1));
+        assertThat(startOnce(runId, "w1:topic-0@7#1", "w1", 1200)).isEqualTo(new RunLedger.Start.Started(1, 1));
+        assertThat(tasks.run("acme", runId).orElseThrow()).containsEntry("epoch", "1").containsEntry("attempt", "1")
+                .containsEntry("executedAt", "1000").containsEntry("leaseUntil", "31000");
+    }
+
+    @Test
+    void aRunHeldUnderALiveLeaseIsNotTakenOverByAnotherAcquisitionButAnExpiredOneIs() {
+        String runId = queuedRun("acme");
+        var first = (RunLedger.Start.Started) startOnce(runId, "w1:topic-0@7#1", "w1", 1000);
+
+        assertThat(startOnce(runId, "w2:topic-0@9#1", "w2", 2000)).isEqualTo(new RunLedger.HeldElsewhere("w1", 31000));
+        assertThat(ledger.renew("acme", runId, first.epoch())).as("the holder keeps its run").isTrue();
+        assertThat(tasks.run("acme", runId).orElseThrow()).containsEntry("workerId", "w1").containsEntry("epoch", "1");
+
+        long afterTheLease = Long.parseLong(redis.hget(new TenantKeys("acme").run(runId), "leaseUntil")) + 1;
+        assertThat(startOnce(runId, "w2:topic-0@7#2", "w2", afterTheLease)).isEqualTo(new RunLedger.Start.Started(2, 2));
+        assertThat(ledger.update("acme", runId, first.epoch(), Map.of("message", "late"))).isFalse();
+    }
+
+    @Test
+    void theAttemptCountsStartsNotDeliveriesOrReleases() {
+        String runId = queuedRun("acme");
+        var first = (RunLedger.Start.Started) ledger.start("acme", runId, "w1", 4, 1000, Map.of());
+        assertThat(first.attempt()).as("a worker's own attempt number is not taken").isEqualTo(1);
+        assertThat(startOnce(runId, "w2:topic-0@7#2", "w2", 2000)).isInstanceOf(RunLedger.HeldElsewhere.class);
+        // A hand-back for a retry: QUEUED again, not started.
+        assertThat(ledger.update("acme", runId, first.epoch(), Map.of("status", "QUEUED"))).isTrue();
+
+        assertThat(startOnce(runId, "w3:topic-0@7#3", "w3", 3000)).isEqualTo(new RunLedger.Start.Started(2, 2));
+        assertThat(tasks.run("acme", runId).orElseThrow()).containsEntry("attempt", "2");
+    }
+
+    @Test
+    void aStartIndexesItsRunAndKeepsItsJobUntilTheRunEnds() {
+        TenantKeys keys = new TenantKeys("acme");
+        String runId = queuedRun("acme");
+        var started = (RunLedger.Start.Started) startOnce(runId, "w1:topic-0@7#1", "w1", 1000);
+        assertThat(redis.zscore(keys.inflight(), runId)).as("scored by the lease").isEqualTo(31000.0);
+        assertThat(redis.sismember(TenantKeys.INFLIGHT_TENANTS, "acme")).isTrue();
+        assertThat(redis.hget(keys.run(runId), "job")).isEqualTo("{\"runId\":\"" + runId + "\"}");
+
+        assertThat(ledger.renew("acme", runId, started.epoch())).isTrue();
+        assertThat(redis.zscore(keys.inflight(), runId)).as("a renewal leaves the index be").isEqualTo(31000.0);
+
+        assertThat(ledger.finish("acme", runId, started.epoch(), RunStatus.COMPLETED, 5000, Map.of(), Map.of())).isTrue();
+        assertThat(redis.zscore(keys.inflight(), runId)).isNull();
+        assertThat(redis.hexists(keys.run(runId), "job")).isFalse();
+    }
+
+    @Test
+    void startAllTakesNoTokenItsRunsCannotBeHeldElsewhere() {
+        String runId = queuedRun("acme");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.startAll(List.of(request("acme", runId, "t")),
+                "w", 1000)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startUnlessHeld");
     }
 
     @Test

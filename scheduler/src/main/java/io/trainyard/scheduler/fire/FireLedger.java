@@ -7,6 +7,7 @@ import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
 import io.trainyard.common.store.LuaScript;
 import io.trainyard.common.store.TenantKeys;
+import io.trainyard.scheduler.reconcile.InFlightRuns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +41,13 @@ public final class FireLedger implements FireHistory {
     /** The encoded names of the enum constants a fire passes (overlap policy, job type). */
     private static final Map<Enum<?>, byte[]> NAMES = names(OverlapPolicy.values(), JobType.values());
 
+    /** The default publish deadline of a fire's job: the scheduler's default publish timeout. */
+    static final Duration DEFAULT_PUBLISH_DEADLINE = Duration.ofSeconds(15);
+
     private final UnifiedJedis redis;
+    private final InFlightRuns inFlight;
     private final byte[] historyBytes;
+    private final byte[] publishDeadlineBytes;
 
     /** A ledger whose tasks list the default number of latest runs. */
     public FireLedger(UnifiedJedis redis) {
@@ -50,11 +56,23 @@ public final class FireLedger implements FireHistory {
 
     /** A ledger whose tasks list at most {@code history} latest runs (older ended ones are removed). */
     public FireLedger(UnifiedJedis redis, int history) {
+        this(redis, history, DEFAULT_PUBLISH_DEADLINE);
+    }
+
+    /**
+     * As {@link #FireLedger(UnifiedJedis, int)}; a created run stays in its tenant's index of
+     * in-flight runs, due {@code publishDeadline} after its claim, until its job is on Kafka
+     * (then the launcher takes it out), so that the reconciler publishes the job of a run whose
+     * scheduler died in between.
+     */
+    public FireLedger(UnifiedJedis redis, int history, Duration publishDeadline) {
         if (history < 1) {
             throw new IllegalArgumentException("history must be positive: " + history);
         }
         this.redis = redis;
+        this.inFlight = new InFlightRuns(redis);
         this.historyBytes = Protocol.toByteArray(history);
+        this.publishDeadlineBytes = Protocol.toByteArray(publishDeadline.toMillis());
     }
 
     /** The result of claiming a fire. */
@@ -104,6 +122,8 @@ public final class FireLedger implements FireHistory {
                 call.reply = pipeline.evalsha(sha, call.keys, call.args);
                 calls.add(call);
             }
+            // After the scripts: see InFlightRuns.due, which drops a tenant whose index it finds empty.
+            pipeline.sadd(TenantKeys.INFLIGHT_TENANTS, byTenant.keySet().toArray(String[]::new));
             pipeline.sync();
         }
         Claim[] claims = new Claim[fires.size()];
@@ -173,7 +193,8 @@ public final class FireLedger implements FireHistory {
     }
 
     private static List<byte[]> keys(List<FireClaim> fires, TenantKeys keys, List<Integer> indexes) {
-        List<byte[]> encoded = new ArrayList<>(indexes.size());
+        List<byte[]> encoded = new ArrayList<>(indexes.size() + 1);
+        encoded.add(SafeEncoder.encode(keys.inflight()));
         for (int i : indexes) {
             encoded.add(SafeEncoder.encode(keys.task(fires.get(i).schedule().taskId())));
         }
@@ -186,13 +207,14 @@ public final class FireLedger implements FireHistory {
         Numbers fireTimes = new Numbers();
         Numbers ttls = new Numbers();
         Numbers timeouts = new Numbers();
-        List<byte[]> args = new ArrayList<>(6 + 10 * indexes.size());
+        List<byte[]> args = new ArrayList<>(7 + 10 * indexes.size());
         args.add(SafeEncoder.encode(keys.tenant()));
         args.add(SafeEncoder.encode(keys.runPrefix()));
         args.add(RUNS_INSPECTED_BYTES);
         args.add(queuedAt);
         args.add(scheduledBy);
         args.add(historyBytes);
+        args.add(publishDeadlineBytes);
         for (int i : indexes) {
             FireClaim fire = fires.get(i);
             RunTemplate run = fire.schedule().run();
@@ -272,6 +294,14 @@ public final class FireLedger implements FireHistory {
                               Instant latest) {
         PASSED.eval(redis, List.of(new TenantKeys(tenant).task(taskId)), List.of(countField, latestField,
                 Long.toString(count), Long.toString(latest.toEpochMilli())));
+    }
+
+    /**
+     * Takes runs whose jobs Kafka acknowledged (ids by tenant) out of their tenants' in-flight
+     * indexes, in one round trip.
+     */
+    public void published(Map<String, List<String>> runIdsByTenant) {
+        inFlight.published(runIdsByTenant);
     }
 
     /** Ends a run whose job could not be published as FAILED, if it is still QUEUED. */

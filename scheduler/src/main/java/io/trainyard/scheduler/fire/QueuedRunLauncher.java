@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -230,8 +232,12 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
 
     private void settle(LaunchBatch batch) {
         int failed = 0;
+        Map<String, List<String>> published = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             FireOutcome outcome = batch.outcomes[i];
+            if (outcome == FireOutcome.LAUNCHED) {
+                published.computeIfAbsent(batch.due(i).schedule().tenant(), t -> new ArrayList<>()).add(batch.runIds[i]);
+            }
             if (outcome == FireOutcome.FAILED) {
                 if (failed++ == 0) {
                     LOG.error("schedule {}: the job of run {} (fire at {}) was not acknowledged by Kafka: {}",
@@ -247,6 +253,12 @@ public final class QueuedRunLauncher implements FireLauncher, AutoCloseable {
         }
         if (failed > 1) {
             LOG.error("{} runs of one batch were marked FAILED: their jobs were not acknowledged by Kafka", failed);
+        }
+        try {
+            ledger.published(published);
+        } catch (RuntimeException e) {
+            LOG.warn("{} published run(s) stay in the in-flight index; the reconciler publishes their jobs again: {}",
+                    published.values().stream().mapToInt(List::size).sum(), e.toString());
         }
         batch.complete();
     }
