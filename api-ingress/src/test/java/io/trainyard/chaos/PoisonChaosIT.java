@@ -11,7 +11,7 @@ import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
 import io.trainyard.worker.Worker;
-import io.trainyard.worker.poll.DeadLetters;
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +127,7 @@ class PoisonChaosIT {
                 await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100)).until(() -> {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         if (record.key() != null && record.key().startsWith(prefix)) {
-                            var header = record.headers().lastHeader(DeadLetters.REASON);
+                            var header = record.headers().lastHeader(DeadLetterHeaders.REASON);
                             reasons.computeIfAbsent(record.key(), k -> new ArrayList<>())
                                     .add(header == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
                         }

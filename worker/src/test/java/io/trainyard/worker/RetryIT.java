@@ -8,7 +8,7 @@ import io.trainyard.common.job.JobType;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
-import io.trainyard.worker.poll.DeadLetters;
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.worker.retry.PermanentFailure;
 import io.trainyard.worker.retry.RetryableFailure;
 import io.trainyard.worker.retry.RunFailure;
@@ -96,9 +96,9 @@ class RetryIT {
         assertThat(run).containsEntry("status", "FAILED").containsEntry("attempt", "3").containsEntry("epoch", "3");
         assertThat(run.get("message")).contains("3 of 3 attempts", "sandbox lost on attempt 3");
         Map<String, String> headers = deadLetterHeaders(runId);
-        assertThat(headers.get(DeadLetters.REASON)).contains("3 of 3 attempts");
-        assertThat(headers).containsEntry(DeadLetters.ATTEMPTS, "3").containsEntry(DeadLetters.WORKER, "retry-worker")
-                .containsEntry(DeadLetters.SOURCE_TOPIC, Topics.SCRIPT_JOBS);
+        assertThat(headers.get(DeadLetterHeaders.REASON)).contains("3 of 3 attempts");
+        assertThat(headers).containsEntry(DeadLetterHeaders.ATTEMPTS, "3").containsEntry(DeadLetterHeaders.WORKER, "retry-worker")
+                .containsEntry(DeadLetterHeaders.SOURCE_TOPIC, Topics.SCRIPT_JOBS);
         assertThat(headers.get("value")).contains(runId, "\"schemaVersion\":1");
     }
 

@@ -10,7 +10,7 @@ import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
-import io.trainyard.worker.poll.DeadLetters;
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.worker.testing.WorkerHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -206,7 +206,7 @@ class WorkerIT {
             consumer.subscribe(List.of(Topics.DLQ));
             await().atMost(START).until(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    var header = record.headers().lastHeader(DeadLetters.REASON);
+                    var header = record.headers().lastHeader(DeadLetterHeaders.REASON);
                     if (header != null && keys.contains(record.key())) {
                         reasons.put(record.key(), new String(header.value(), StandardCharsets.UTF_8));
                     }

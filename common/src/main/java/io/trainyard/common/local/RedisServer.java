@@ -69,11 +69,6 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** The running redis-server's process id (for signals: a test stalls it with SIGSTOP). */
-    public long pid() {
-        return process.pid();
-    }
-
     public void kill() {
         process.kill();
     }

@@ -1,5 +1,6 @@
 package io.trainyard.worker.poll;
 
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.common.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
@@ -12,18 +13,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Publishes a job record to {@link Topics#DLQ}: the original key, value and headers, plus headers
- * saying why, after how many attempts, where it came from and which worker sent it. The send is
+ * Publishes a job record to {@link Topics#DLQ}: the original key, value and headers, plus the
+ * {@link DeadLetterHeaders} saying why, after how many attempts, where it came from and which worker sent it. The send is
  * awaited, so the original is acknowledged only once its dead letter is durable.
  */
 public final class DeadLetters {
-    public static final String REASON = "trainyard.dlq.reason";
-    public static final String ATTEMPTS = "trainyard.dlq.attempts";
-    public static final String SOURCE_TOPIC = "trainyard.dlq.source.topic";
-    public static final String SOURCE_PARTITION = "trainyard.dlq.source.partition";
-    public static final String SOURCE_OFFSET = "trainyard.dlq.source.offset";
-    public static final String WORKER = "trainyard.dlq.worker";
-    public static final String AT = "trainyard.dlq.at";
 
     private final Producer<byte[], byte[]> producer;
     private final String workerId;
@@ -39,13 +33,13 @@ public final class DeadLetters {
         for (Header header : original.headers()) {
             headers.add(header);
         }
-        headers.add(REASON, utf8(reason));
-        headers.add(ATTEMPTS, utf8(Integer.toString(attempts)));
-        headers.add(SOURCE_TOPIC, utf8(original.topic()));
-        headers.add(SOURCE_PARTITION, utf8(Integer.toString(original.partition())));
-        headers.add(SOURCE_OFFSET, utf8(Long.toString(original.offset())));
-        headers.add(WORKER, utf8(workerId));
-        headers.add(AT, utf8(Long.toString(System.currentTimeMillis())));
+        headers.add(DeadLetterHeaders.REASON, utf8(reason));
+        headers.add(DeadLetterHeaders.ATTEMPTS, utf8(Integer.toString(attempts)));
+        headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(original.topic()));
+        headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(original.partition())));
+        headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(original.offset())));
+        headers.add(DeadLetterHeaders.WORKER, utf8(workerId));
+        headers.add(DeadLetterHeaders.AT, utf8(Long.toString(System.currentTimeMillis())));
         try {
             producer.send(new ProducerRecord<>(Topics.DLQ, null, original.key(), original.value(), headers))
                     .get(30, TimeUnit.SECONDS);

@@ -66,7 +66,7 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
                 case JobDecoder.Decoded.Job decoded -> {
                     JobMessage job = decoded.job();
                     Attempt attempt = runner.attempt(job, Math.max(1, job.attempt()) - 1 + deliveries(record),
-                            startToken(record));
+                            startToken(record), record.value());
                     attempts.add(attempt);
                     deliveries.add(new Delivery(record, attempt, null));
                 }

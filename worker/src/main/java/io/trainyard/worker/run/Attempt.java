@@ -28,6 +28,8 @@ public final class Attempt {
     final JobMessage job;
     /** Identifies this acquisition of the job's record, so that a start retried after a timeout is not a second start. */
     final String startToken;
+    /** The job record's value, kept with the run while in flight; null when there is none to keep. */
+    final byte[] message;
     int number;
     final RunControl control;
     Stage stage = Stage.NEW;
@@ -39,10 +41,11 @@ public final class Attempt {
     String abandoned;
     private Verdict verdict;
 
-    Attempt(JobMessage job, int number, String startToken, RunControl control) {
+    Attempt(JobMessage job, int number, String startToken, byte[] message, RunControl control) {
         this.job = job;
         this.number = number;
         this.startToken = startToken;
+        this.message = message;
         this.control = control;
     }
 
@@ -51,8 +54,8 @@ public final class Attempt {
     }
 
     /**
-     * 1-based: the run's fencing epoch once started, which counts the starts of the run (waiting
-     * in the queue, or being handed back without a start, spends no attempt).
+     * 1-based: once started, the run's count of starts (waiting in the queue, or being handed back
+     * without a start, spends no attempt).
      */
     public int number() {
         return number;

@@ -76,17 +76,19 @@ public final class JobRunner {
         return a.verdict();
     }
 
-    /** A new attempt of {@code job}, numbered {@code number} until its start gives it its epoch. */
+    /** A new attempt of {@code job}, numbered {@code number} until its start counts it. */
     public Attempt attempt(JobMessage job, int number) {
-        return attempt(job, number, workerId + "/" + job.runId() + "/" + number);
+        return attempt(job, number, workerId + "/" + job.runId() + "/" + number, null);
     }
 
     /**
      * A new attempt of {@code job}; {@code startToken} names this acquisition of its record, so that
-     * a start tried again after a Redis timeout is recognised as the same start.
+     * a start tried again after a Redis timeout is recognised as the same start, and
+     * {@code message} (the record's value) is kept with the run while it is in flight, so the
+     * reconciler can queue it again should its worker die.
      */
-    public Attempt attempt(JobMessage job, int number, String startToken) {
-        return new Attempt(job, number, startToken,
+    public Attempt attempt(JobMessage job, int number, String startToken, byte[] message) {
+        return new Attempt(job, number, startToken, message,
                 new RunControl(job.tenant(), job.runId(), ledger, redis, environment.clock(), leaseMillis));
     }
 
@@ -101,12 +103,13 @@ public final class JobRunner {
         List<RunLedger.StartRequest> requests = new ArrayList<>(attempts.size());
         for (Attempt a : attempts) {
             registry.add(a.control);
-            requests.add(new RunLedger.StartRequest(a.job.tenant(), a.job.runId(), a.number, recordFor(a.job)));
+            requests.add(new RunLedger.StartRequest(a.job.tenant(), a.job.runId(), a.startToken, a.message,
+                    recordFor(a.job)));
         }
         long now = environment.clock().millis();
-        List<RunLedger.Start> starts;
+        List<RunLedger.StartReply> starts;
         try {
-            starts = ledger.startAll(requests, workerId, now);
+            starts = ledger.startUnlessHeld(requests, workerId, now);
         } catch (JedisException e) {
             // An outage is not an attempt: the job waits for Redis with its record held.
             for (Attempt a : attempts) {
@@ -120,13 +123,21 @@ public final class JobRunner {
         }
     }
 
-    private void begin(Attempt a, RunLedger.Start start, long now) {
+    private void begin(Attempt a, RunLedger.StartReply start, long now) {
         JobMessage job = a.job;
         switch (start) {
+            case RunLedger.HeldElsewhere held -> {
+                // A second record of a run another worker holds (a redelivery, a requeued copy):
+                // the holder ends it, or the reconciler queues it again once its lease lapsed.
+                LOG.info("run {}/{}: held by {} until {}; dropping this record of it", job.tenant(), job.runId(),
+                        held.workerId(), held.leaseUntil());
+                metrics.skipped(job.type(), "held");
+                settle(a, Verdict.DONE);
+            }
             case RunLedger.Start.Started started -> {
                 a.control.started(started.epoch());
                 a.epoch = started.epoch();
-                a.number = (int) Math.min(Integer.MAX_VALUE, started.epoch());
+                a.number = started.attempt();
                 a.startedAt = now;
                 a.stage = Attempt.Stage.STARTED;
                 metrics.started(job.type(), job.createdAt() > 0 ? now - job.createdAt() : -1);
@@ -303,7 +314,6 @@ public final class JobRunner {
     private static RunLedger.Finish finishOf(Attempt a, Outcome outcome) {
         Map<String, String> fields = new LinkedHashMap<>(outcome.fields());
         fields.put("message", outcome.message());
-        fields.put("attempt", Integer.toString(a.number));
         // A run that printed nothing gets no output hash: readers take a missing one as empty.
         Map<String, String> output = outcome.stdout().isEmpty() && outcome.stderr().isEmpty() ? Map.of()
                 : Map.of("stdout", outcome.stdout(), "stderr", outcome.stderr());
