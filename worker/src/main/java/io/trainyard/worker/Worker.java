@@ -128,6 +128,11 @@ public final class Worker implements AutoCloseable {
         return poller.busySlots();
     }
 
+    /** Whether the worker reaches Redis: while not, it holds what it has and takes no more jobs. */
+    public boolean redisReachable() {
+        return poller.redisReachable();
+    }
+
     /** Taking work and listening for cancellations. */
     public boolean ready() {
         return !closed && poller.taking() && cancels.subscribed();
