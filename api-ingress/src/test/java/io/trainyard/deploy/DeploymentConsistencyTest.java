@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.config.Setting;
+import io.trainyard.worker.Worker;
+import io.trainyard.worker.WorkerSettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,6 +112,22 @@ class DeploymentConsistencyTest {
         assertThat(at(object("Deployment/" + service.deployment()), "spec", "template", "metadata", "annotations")
                 .get("prometheus.io/port")).as("%s scrape annotation", service.deployment())
                 .isEqualTo(Integer.toString(port));
+    }
+
+    @Test
+    void aStoppingWorkerGetsItsGracePeriodAndTheHandBackBeforeItIsKilled() {
+        long needed = configure(Service.WORKER, composeEnvironment("worker"), "docker-compose.yml")
+                .get(WorkerSettings.SHUTDOWN_GRACE_MS) + Worker.STOP_AFTER_GRACE_MS;
+        String compose = composeService("worker").get("stop_grace_period").toString();
+        assertThat(Duration.parse("PT" + compose.toUpperCase()).toMillis()).as("compose worker stop_grace_period")
+                .isGreaterThan(needed);
+
+        Map<String, Object> pod = podSpec(Service.WORKER.deployment());
+        Map<String, Object> container = map(list(pod.get("containers")).getFirst());
+        long k8sNeeded = configure(Service.WORKER, kubernetesEnvironment(container), "deploy/k8s")
+                .get(WorkerSettings.SHUTDOWN_GRACE_MS) + Worker.STOP_AFTER_GRACE_MS;
+        assertThat(((Number) pod.get("terminationGracePeriodSeconds")).longValue() * 1000)
+                .as("worker terminationGracePeriodSeconds").isGreaterThan(k8sNeeded);
     }
 
     @Test

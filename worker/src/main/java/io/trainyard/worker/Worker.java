@@ -62,6 +62,13 @@ import redis.clients.jedis.JedisPooled;
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
+    /**
+     * The longest a stop takes after the grace period: the hand-back and the consumers' close
+     * (see ShareGroupPoller), then the producer (5 s) and admin client (2 s). An orchestrator
+     * must wait longer than grace plus this before it kills a stopping worker.
+     */
+    public static final long STOP_AFTER_GRACE_MS = 22_000;
+
     private final String workerId;
     private final ConfigTable config;
     private final JedisPooled redis;

@@ -17,9 +17,9 @@ public final class WorkerSettings {
             "This worker's name in run records and Kafka client ids (default: host-pid).",
             text -> text.isBlank() ? defaultWorkerId() : text.trim());
     public static final Setting<Integer> SLOTS = Setting.integer("TRAINYARD_WORKER_SLOTS", 4, 1, 10_000,
-            "Runs this worker executes at once; it never holds more job records than slots.");
+            "Runs this worker executes at once, whatever their topic; it never runs more, and offers every free slot to every topic it consumes.");
     public static final Setting<Integer> BATCH = Setting.integer("TRAINYARD_WORKER_BATCH", 1, 1, 10_000,
-            "Job records one share consumer (a lane) takes per poll; the worker runs ceil(slots / batch) lanes, "
+            "Job records one share consumer (a lane) takes per poll; the worker runs ceil(slots / batch) lanes per topic, "
                     + "at most " + WorkerSettings.MAX_LANES + ". A lane takes new records only once all of its batch "
                     + "ended, so 1 suits long scripts; short jobs (NOOP, quick scripts) go fastest with a few hundred.");
     public static final Setting<List<String>> TOPICS = new Setting<>("TRAINYARD_WORKER_TOPICS", "list",
@@ -49,11 +49,11 @@ public final class WorkerSettings {
     public static final Setting<Long> LEASE_MS = Setting.millis("TRAINYARD_LEASE_MS", 30_000, 15_000, 60_000,
             "Acquisition lock of a job record and lease of a run in Redis; both are renewed while it runs.");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,
-            "Deliveries of a job before a retryable failure becomes FAILED and a dead letter.");
+            "Starts of a run before a retryable failure (or a worker dying while it runs) ends it FAILED with a dead letter; waiting in the queue or a Redis outage spends none.");
     public static final Setting<Long> RETRY_BACKOFF_MS = Setting.millis("TRAINYARD_RETRY_BACKOFF_MS", 1_000, 0,
             60_000, "First retry delay; doubled per attempt (with jitter), at most 30 s.");
     public static final Setting<Long> SHUTDOWN_GRACE_MS = Setting.millis("TRAINYARD_SHUTDOWN_GRACE_MS", 30_000,
-            0, 600_000, "On SIGTERM, how long running runs may finish before they are released to other workers.");
+            0, 600_000, "On SIGTERM, how long running runs may finish before they are stopped, marked QUEUED and released to other workers (the hand-back then takes up to 15 s more).");
     public static final Setting<Integer> OPS_PORT = Setting.integer("TRAINYARD_OPS_PORT", 9101, 0, 65_535,
             "Port of /metrics, /health/live and /health/ready; 0 picks a free one.");
 
