@@ -60,7 +60,8 @@ class LongRedisOutageChaosIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> !worker.redisReachable());
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             try {
-                timer.schedule(server::start, OUTAGE_AFTER_NOTICED_SECONDS, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
+                Runnable restart = server::start;
+                timer.schedule(restart, OUTAGE_AFTER_NOTICED_SECONDS, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
             } finally {
                 timer.shutdownNow();
             }

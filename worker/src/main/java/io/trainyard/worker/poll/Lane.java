@@ -485,8 +485,12 @@ final class Lane<W> implements SlotGate.Member {
             for (long offset : entry.getValue()) {
                 Held<W> h = held.renewalAnswered(tip.topic(), tip.partition(), offset, failure == null);
                 if (h != null && failure != null) {
-                    LOG.warn("lane {}: renewal of {}-{}@{} refused ({}); its job finishes without its record",
+                    LOG.warn("lane {}: renewal of {}-{}@{} refused ({}); the record is no longer the lane's",
                             index, tip.topic(), tip.partition(), offset, failure.toString());
+                    if (waiting.remove(h)) {
+                        // Never started: nothing of it runs here, and its record goes back to the queue.
+                        continue;
+                    }
                     if (h.pendingAck == null) {
                         h.orphan = true;
                         orphans++;
