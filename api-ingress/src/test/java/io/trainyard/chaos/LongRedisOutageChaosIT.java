@@ -35,7 +35,7 @@ class LongRedisOutageChaosIT {
     private static final long OUTAGE_AFTER_NOTICED_SECONDS = 20;
 
     @Test
-    void acceptedJobsWaitOutARedisOutageLongerThanTheRetryBudget() {
+    void acceptedJobsWaitOutARedisOutageLongerThanTheRetryBudget() throws Exception {
         Figures figures = new Figures("long-redis-outage");
         RedisServer server = RealRedis.server();
         try (ChaosIngress ingress = ChaosIngress.start("outage", Map.of());
