@@ -82,6 +82,11 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
     }
 
     @Override
+    public boolean waitsForRedis(Delivery d) {
+        return d.attempt != null && d.attempt.waitsForRedis();
+    }
+
+    @Override
     public void retryBegin(List<Delivery> waiting) {
         List<Attempt> attempts = new ArrayList<>(waiting.size());
         for (Delivery d : waiting) {

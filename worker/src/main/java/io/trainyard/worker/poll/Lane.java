@@ -52,8 +52,8 @@ final class Lane<W> implements SlotGate.Member {
     private static final long IDLE_POLL_MS = 1_000;
     /** Longest wait for ended work or a free slot. */
     private static final long TICK_MS = 100;
-    /** How often starts and ends that Redis could not record are tried again. */
-    private static final long REDIS_RETRY_MS = 1_000;
+    /** How often starts and ends that wait (for Redis, or for another worker's lease) are tried again. */
+    private static final long RETRY_MS = 1_000;
     /** Longest wait for the broker to confirm renewals before the consumer is replaced. */
     private static final long RENEW_COMMIT_MS = 5_000;
 
@@ -166,7 +166,7 @@ final class Lane<W> implements SlotGate.Member {
                 endWork();
                 long now = clock.millis();
                 if (now >= retryAt) {
-                    retryRedis(now);
+                    retryWaiting(now);
                 }
                 if (!poller.takingWork()) {
                     handBackWaiting("the worker is stopping");
@@ -279,8 +279,22 @@ final class Lane<W> implements SlotGate.Member {
         }
         updateBusy();
         disarm();
-        if (!waiting.isEmpty()) {
-            redisLost(now);
+        scheduleWaiting(now);
+    }
+
+    /** Waiting work is tried again in a second; waiting for Redis also stops the worker taking more. */
+    private void scheduleWaiting(long now) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        if (retryAt == Long.MAX_VALUE) {
+            retryAt = now + RETRY_MS;
+        }
+        for (Held<W> h : waiting) {
+            if (handler.waitsForRedis(h.work)) {
+                redisLost(now);
+                return;
+            }
         }
     }
 
@@ -357,8 +371,8 @@ final class Lane<W> implements SlotGate.Member {
         gate.changed();
     }
 
-    /** Tries again the starts and ends Redis could not record; the gate reopens once none is left. */
-    private void retryRedis(long now) {
+    /** Tries again the starts and ends that wait; the gate reopens once none waits for Redis. */
+    private void retryWaiting(long now) {
         if (!unsettled.isEmpty()) {
             List<Held<W>> again = new ArrayList<>(unsettled);
             unsettled.clear();
@@ -378,21 +392,24 @@ final class Lane<W> implements SlotGate.Member {
             }
             again.forEach(this::dispatch);
         }
+        boolean redisWaits = !unsettled.isEmpty() || waiting.stream().anyMatch(h -> handler.waitsForRedis(h.work));
+        if (redisWaits && redisReachable) {
+            redisLost(now);
+        } else if (!redisWaits && !redisReachable) {
+            redisReachable = true;
+            gate.redis(true);
+            LOG.info("lane {}: Redis answers again; taking work", index);
+        }
         if (waiting.isEmpty() && unsettled.isEmpty()) {
             retryAt = Long.MAX_VALUE;
-            if (!redisReachable) {
-                redisReachable = true;
-                gate.redis(true);
-                LOG.info("lane {}: Redis answers again; taking work", index);
-            }
         } else {
-            retryAt = now + REDIS_RETRY_MS;
+            retryAt = now + RETRY_MS;
         }
     }
 
     private void redisLost(long now) {
         if (retryAt == Long.MAX_VALUE) {
-            retryAt = now + REDIS_RETRY_MS;
+            retryAt = now + RETRY_MS;
         }
         if (redisReachable) {
             redisReachable = false;

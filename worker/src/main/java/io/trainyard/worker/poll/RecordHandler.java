@@ -18,7 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * Redis may be out of reach at either end. Work whose start could not be recorded
  * {@link #waits}: the lane keeps its record (renewing its lock, so no delivery is spent) and
- * calls {@link #retryBegin} until it can. Work whose end could not be recorded gets a null
+ * calls {@link #retryBegin} until it can. Work also waits, the same way, for another worker's
+ * lease on its run to lapse. Work whose end could not be recorded gets a null
  * acknowledgement from {@link #end}: the lane keeps its record and calls {@link #end} again.
  * Every piece of work that {@link #begin} returns reaches an acknowledgement exactly once, or
  * is handed back with {@link #handBack} when the worker stops before it could start.
@@ -29,8 +30,11 @@ public interface RecordHandler<W> {
     /** Takes up a freshly polled batch: one piece of work per record, in order. */
     List<W> begin(List<ConsumerRecord<byte[], byte[]>> records);
 
-    /** Whether {@code work}'s start could not be recorded yet (Redis out of reach). */
+    /** Whether {@code work} did not start yet and is to be tried again (see {@link #retryBegin}). */
     boolean waits(W work);
+
+    /** Whether {@code work} waits because Redis is out of reach (then the worker takes no more work). */
+    boolean waitsForRedis(W work);
 
     /** Tries again to start work that {@link #waits}; afterwards each waits, runs, or is settled. */
     void retryBegin(List<W> work);

@@ -15,7 +15,10 @@ public final class Attempt {
         NEW,
         /** Holds a fresh epoch: the kind has to run. */
         STARTED,
-        /** Redis could not be reached to record the start: the lane keeps the record and tries again. */
+        /**
+         * Not started yet, the lane keeps the record and tries again: Redis could not be reached,
+         * or another worker's lease on the run is about to lapse.
+         */
         START_WAITING,
         /** Redis refused the start (a script error): the retry policy decides, on the attempt's thread. */
         START_FAILED,
@@ -37,6 +40,8 @@ public final class Attempt {
     long startedAt;
     RunFailure failure;
     Outcome outcome;
+    /** While waiting on another worker's lease: when that lease lapses; 0 while waiting for Redis. */
+    long heldUntil;
     /** Set when earlier starts were abandoned past the attempts allowed: the reason it ends FAILED and dead-lettered. */
     String abandoned;
     private Verdict verdict;
@@ -66,9 +71,14 @@ public final class Attempt {
         return stage == Stage.STARTED || stage == Stage.START_FAILED;
     }
 
-    /** Whether the start waits for Redis: {@link JobRunner#startAll} is to be called again. */
+    /** Whether the start waits: {@link JobRunner#startAll} is to be called again. */
     public boolean waits() {
         return stage == Stage.START_WAITING;
+    }
+
+    /** Whether it waits because Redis could not be reached (rather than for another worker's lease). */
+    public boolean waitsForRedis() {
+        return stage == Stage.START_WAITING && heldUntil == 0;
     }
 
     /** Whether its end waits for Redis: it reached an outcome whose terminal status is not recorded yet. */

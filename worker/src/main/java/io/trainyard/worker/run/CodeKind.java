@@ -54,7 +54,7 @@ public final class CodeKind implements JobKind {
             throw new RetryableFailure(job.tenant(), job.runId(), "cannot start the sandbox: " + e.getMessage(), e);
         }
         // Visible while it runs, for operators; false means another attempt owns the run already.
-        context.progress(Map.of("pID", Long.toString(process.pid())));
+        context.progressIfReachable(Map.of("pID", Long.toString(process.pid())));
         ProcessResult result = environment.supervisor().supervise(process, spec.limits(), context.control());
         if (result.ending() == ProcessResult.Ending.EXITED && result.exitCode() != 0
                 && result.stderr().startsWith("bwrap:")) {

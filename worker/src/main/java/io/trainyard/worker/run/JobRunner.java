@@ -115,6 +115,7 @@ public final class JobRunner {
             for (Attempt a : attempts) {
                 registry.remove(a.control);
                 a.stage = Attempt.Stage.START_WAITING;
+                a.heldUntil = 0;
             }
             return;
         }
@@ -127,12 +128,20 @@ public final class JobRunner {
         JobMessage job = a.job;
         switch (start) {
             case RunLedger.HeldElsewhere held -> {
-                // A second record of a run another worker holds (a redelivery, a requeued copy):
-                // the holder ends it, or the reconciler queues it again once its lease lapsed.
-                LOG.info("run {}/{}: held by {} until {}; dropping this record of it", job.tenant(), job.runId(),
-                        held.workerId(), held.leaseUntil());
-                metrics.skipped(job.type(), "held");
-                settle(a, Verdict.DONE);
+                registry.remove(a.control);
+                if (a.heldUntil == 0 || held.leaseUntil() <= a.heldUntil) {
+                    // Kafka gave the record again (its worker died or stalled) before the run's lease
+                    // lapsed: keep the record and start the run once the lease has lapsed.
+                    a.heldUntil = held.leaseUntil();
+                    a.stage = Attempt.Stage.START_WAITING;
+                } else {
+                    // The holder renewed its lease: it is alive and ends the run (or, should it die,
+                    // the reconciler queues the run again). This record of it is a spare.
+                    LOG.info("run {}/{}: held by {} (lease renewed to {}); dropping this record of it", job.tenant(),
+                            job.runId(), held.workerId(), held.leaseUntil());
+                    metrics.skipped(job.type(), "held");
+                    settle(a, Verdict.DONE);
+                }
             }
             case RunLedger.Start.Started started -> {
                 a.control.started(started.epoch());

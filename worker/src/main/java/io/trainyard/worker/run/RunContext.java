@@ -10,7 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** One attempt at a run, as a {@link JobKind} sees it. */
 public final class RunContext implements AutoCloseable {
@@ -73,6 +78,41 @@ public final class RunContext implements AutoCloseable {
             control.stop(StopReason.LEASE_LOST);
         }
         return held;
+    }
+
+    /**
+     * Writes fields that are there for people to look at (the process id), if Redis takes them:
+     * a Redis outage must not fail the run, which goes on; false only when this attempt no longer
+     * holds the run.
+     */
+    public boolean progressIfReachable(Map<String, String> fields) {
+        try {
+            return progress(fields);
+        } catch (JedisDataException e) {
+            throw e;
+        } catch (JedisException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Runs {@code call} (a read or write of Redis the run needs), again every second while Redis
+     * cannot be reached, so that an outage does not turn into a failed attempt; gives up (the
+     * error propagates) once the run is asked to stop.
+     */
+    public <T> T whenRedisAnswers(Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (JedisDataException e) {
+                throw e;
+            } catch (JedisException e) {
+                if (control.stopped()) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
     }
 
     /** The attempt's private directory (created on first use, deleted when the attempt ends). */

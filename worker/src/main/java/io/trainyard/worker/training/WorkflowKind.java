@@ -78,7 +78,7 @@ public final class WorkflowKind implements JobKind {
         WorkflowSpec spec;
         TrainerInputs inputs;
         try {
-            spec = withTaskTestSize(workflow(job), job);
+            spec = withTaskTestSize(workflow(job), job, context);
             inputs = TrainerInputs.resolve(environment.resources(), job.tenant(), job.projectId(), spec);
         } catch (InvalidWorkflowException e) {
             return failed("workflow", e.getMessage());
@@ -125,11 +125,11 @@ public final class WorkflowKind implements JobKind {
     }
 
     /** An MLW request's testSize, kept on the task, overrides the document's. */
-    private WorkflowSpec withTaskTestSize(WorkflowSpec spec, JobMessage job) {
+    private WorkflowSpec withTaskTestSize(WorkflowSpec spec, JobMessage job, RunContext context) {
         String requested;
         try {
-            requested = environment.redis().hget(new TenantKeys(job.tenant()).task(job.taskId()),
-                    WorkflowSpec.TASK_TEST_SIZE);
+            requested = context.whenRedisAnswers(() -> environment.redis().hget(
+                    new TenantKeys(job.tenant()).task(job.taskId()), WorkflowSpec.TASK_TEST_SIZE));
         } catch (JedisException e) {
             throw new UncheckedIOException(new IOException("Redis unavailable: " + e.getMessage(), e));
         }
@@ -172,7 +172,7 @@ public final class WorkflowKind implements JobKind {
         } catch (IOException e) {
             throw new RetryableFailure(job.tenant(), job.runId(), "cannot start the sandbox: " + e.getMessage(), e);
         }
-        context.progress(Map.of("pID", Long.toString(process.pid()), WorkflowSpec.TASK_TEST_SIZE,
+        context.progressIfReachable(Map.of("pID", Long.toString(process.pid()), WorkflowSpec.TASK_TEST_SIZE,
                 Double.toString(workflow.testSize())));
         ProcessResult result = environment.supervisor().supervise(process, spec.limits(),
                 new TrainingProgress(context, invocation.eventsFile()));
