@@ -16,7 +16,7 @@ local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
 
 local function write_one(run, output, a)
   local r, o = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  local state = redis.call('HMGET', run, 'epoch', 'status', 'startToken')
+  local state = redis.call('HMGET', run, 'epoch', 'status', 'job')
   if state[1] ~= ARGV[a] or ENDED[state[2] or ''] then
     return 0
   end
@@ -33,8 +33,8 @@ local function write_one(run, output, a)
     redis.call('HSET', output, unpack(ARGV, first + 2 * r, first + 2 * (r + o) - 1))
   end
   if keep ~= '0' then
-    if (state[3] or '') ~= '' then
-      -- Only a start with a token keeps a job message.
+    if state[3] then
+      -- A job message kept for the reconciler (a job only its message describes) goes with the run's end.
       redis.call('HDEL', run, 'job')
     end
     redis.call('ZREM', index, string.sub(run, #run_prefix + 1))

@@ -1,5 +1,6 @@
 package io.trainyard.bench;
 
+import io.trainyard.common.kafka.KafkaSetup;
 import io.trainyard.bench.BenchOptions.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,8 +87,10 @@ public final class Bench {
         if (!o.runs(Workload.QUEUE) && !o.runs(Workload.PICKUP)) {
             return true;
         }
-        ctx.cluster().createTopic(QueueThroughput.TOPIC, 4);
-        ctx.cluster().createTopic(PickupLatency.TOPIC, 4);
+        // Laid out as the product lays out its job topics.
+        int partitions = KafkaSetup.Layout.local().jobPartitions();
+        ctx.cluster().createTopic(QueueThroughput.TOPIC, partitions);
+        ctx.cluster().createTopic(PickupLatency.TOPIC, partitions);
         boolean ok = true;
         try (WorkerPool pool = new WorkerPool(ctx.cluster(), "worker", "io.trainyard.worker.WorkerMain",
                 QueueThroughput.TOPIC + "," + PickupLatency.TOPIC, o.slots(),

@@ -82,6 +82,10 @@ final class QueueThroughput {
         report.row(NAME, "Redis bytes per finished run (MEMORY USAGE)", Report.count(bytesPerRun) + " B", "",
                 "run + output hash; used_memory delta " + Report.count(usedPerRun) + " B/run; " + retention);
         ctx.say(String.format("queue: %,d of %,d COMPLETED in %.1f s = %,.0f jobs/s", summary.completed(), n, seconds, rate));
+        if (summary.completed() < n) {
+            // Reported above; failing keeps the services' logs for a look at the jobs that did not end.
+            throw new IllegalStateException((n - summary.completed()) + " of " + n + " jobs did not complete");
+        }
     }
 
     /** Commands per job executed in the workload, by name; those under 0.01 per job are left out. */

@@ -65,8 +65,10 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
                 case JobDecoder.Decoded.Poison poison -> deliveries.add(new Delivery(record, null, poison.reason()));
                 case JobDecoder.Decoded.Job decoded -> {
                     JobMessage job = decoded.job();
+                    // Only a job whose script travels in its message needs the message kept: any other
+                    // the reconciler rebuilds from its run record.
                     Attempt attempt = runner.attempt(job, Math.max(1, job.attempt()) - 1 + deliveries(record),
-                            startToken(record), record.value());
+                            startToken(record), job.script() != null ? record.value() : null);
                     attempts.add(attempt);
                     deliveries.add(new Delivery(record, attempt, null));
                 }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 final class Lane<W> implements SlotGate.Member {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
     /** Poll of an armed, idle lane; {@link #wakeup()} cuts it short when the worker stops. */
-    private static final long IDLE_POLL_MS = 1_000;
+    private static final long IDLE_POLL_MS = 250;
     /** Longest wait for ended work or a free slot. */
     private static final long TICK_MS = 100;
     /** How often starts and ends that wait (for Redis, or for another worker's lease) are tried again. */
@@ -77,6 +77,7 @@ final class Lane<W> implements SlotGate.Member {
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile int busy;
     private volatile boolean armed;
+    private volatile long armedAt;
     /** Whether its consumer polled once: a share consumer joins the group on its first poll. */
     private boolean joined;
     /** Jobs still running whose records went with a replaced consumer; they keep their slots. */
@@ -130,9 +131,15 @@ final class Lane<W> implements SlotGate.Member {
         return armed;
     }
 
+    @Override
+    public long armedAt() {
+        return armedAt;
+    }
+
     /** Called by the gate, which counts the lane's capacity as taken from now on. */
     @Override
-    public void arm() {
+    public void arm(long now) {
+        armedAt = now;
         armed = true;
     }
 
@@ -186,10 +193,12 @@ final class Lane<W> implements SlotGate.Member {
                 if (held.renewalOverdue(now, lockMs())) {
                     reset(new IllegalStateException("renewal not confirmed within the lock"));
                 } else if (held.isEmpty()) {
-                    if (armed || (poller.takingWork() && (!joined || gate.tryArm(this)))) {
+                    if (armed || (poller.takingWork() && (!joined || gate.tryArm(this, now)))) {
                         // The first poll of a consumer joins the group: it arms without asking.
-                        joined = true;
-                        armed = true;
+                        if (!joined) {
+                            joined = true;
+                            arm(now);
+                        }
                         poll(IDLE_POLL_MS);
                     } else {
                         commitIfDirty();

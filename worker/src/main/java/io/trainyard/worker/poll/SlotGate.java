@@ -9,9 +9,11 @@ import java.util.List;
  * <p>A share consumer that polled while holding nothing is <em>armed</em>: its fetch stays open
  * in the background until records arrive. A consumer joins the share group only when it first
  * polls, so every lane polls once when it starts and is armed from then on, until records come.
- * Afterwards a lane arms again only with the gate's leave: when no other lane of its topic is
- * armed and its capacity fits in the free slots. One armed lane per topic takes a topic's records
- * as fast as they come (when records arrive, the next lane of the topic arms at once).
+ * Afterwards a lane arms again only with the gate's leave: when its capacity fits in the free
+ * slots and no other lane of its topic armed less than {@link #QUIET_MS} ago. One armed lane per
+ * topic takes a topic's records as fast as they come (when records arrive, the next lane of the
+ * topic arms at once); a lane that waited {@link #QUIET_MS} in vain lets another ask too, as it
+ * may not have the partitions the records are on.
  *
  * <p>Records that arrive are {@link #claim claimed}: as many as there are free slots start, and
  * the rest (possible only when lanes armed at start-up, or of several topics, receive records at
@@ -32,12 +34,23 @@ final class SlotGate {
         /** Whether its consumer has a fetch open. */
         boolean armed();
 
-        /** Marks it armed; called by the gate only. */
-        void arm();
+        /** Since when its fetch has been open, epoch ms (meaningful while {@link #armed}). */
+        long armedAt();
+
+        /** Marks it armed at {@code now}; called by the gate only. */
+        void arm(long now);
 
         /** Counts {@code records} more as taken, at once (the gate's decision must see them). */
         void claimed(int records);
     }
+
+    /**
+     * How long an armed lane that received nothing keeps the other lanes of its topic from arming.
+     * With one partition per topic every lane sees every record, and a lane left waiting that long
+     * means the topic is empty; with several partitions each lane sees only some of them, and
+     * records may wait on partitions the armed lane does not have: after this, another lane asks.
+     */
+    static final long QUIET_MS = 1_000;
 
     private final int slots;
     private List<? extends Member> lanes = List.of();
@@ -57,21 +70,21 @@ final class SlotGate {
     }
 
     /** Arms {@code lane} when it may poll for new records; false when it must wait. */
-    synchronized boolean tryArm(Member lane) {
+    synchronized boolean tryArm(Member lane, long now) {
         if (!open || lanesWithoutRedis > 0) {
             return false;
         }
         int taken = 0;
         for (Member other : lanes) {
             taken += other.busy();
-            if (other.armed() && other.topic().equals(lane.topic())) {
+            if (other.armed() && other.topic().equals(lane.topic()) && now - other.armedAt() < QUIET_MS) {
                 return false;
             }
         }
         if (taken + lane.capacity() > slots) {
             return false;
         }
-        lane.arm();
+        lane.arm(now);
         return true;
     }
 

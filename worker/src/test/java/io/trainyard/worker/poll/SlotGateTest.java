@@ -8,12 +8,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SlotGateTest {
+    private static final long NOW = 1_000_000;
     /** A lane as the gate sees it. */
     static final class FakeLane implements SlotGate.Member {
         final String topic;
         final int capacity;
         int busy;
         boolean armed;
+        long armedAt;
 
         FakeLane(String topic, int capacity) {
             this.topic = topic;
@@ -41,8 +43,14 @@ class SlotGateTest {
         }
 
         @Override
-        public void arm() {
+        public long armedAt() {
+            return armedAt;
+        }
+
+        @Override
+        public void arm(long now) {
             armed = true;
+            armedAt = now;
         }
 
         @Override
@@ -66,18 +74,18 @@ class SlotGateTest {
         List<FakeLane> script = lanes("script", 4, 1);
         SlotGate gate = new SlotGate(4);
         gate.lanes(script);
-        assertThat(gate.tryArm(script.get(0))).isTrue();
-        assertThat(gate.tryArm(script.get(1))).as("its topic has an armed lane").isFalse();
+        assertThat(gate.tryArm(script.get(0), NOW)).isTrue();
+        assertThat(gate.tryArm(script.get(1), NOW)).as("its topic has an armed lane").isFalse();
 
         for (int i = 0; i < 3; i++) {
             script.get(i).receive(1);
-            assertThat(gate.tryArm(script.get(i + 1))).as("lane " + (i + 1) + " after " + (i + 1) + " started").isTrue();
+            assertThat(gate.tryArm(script.get(i + 1), NOW)).as("lane " + (i + 1) + " after " + (i + 1) + " started").isTrue();
         }
         script.get(3).receive(1);
-        assertThat(script).as("four running on four slots").noneMatch(gate::tryArm);
+        assertThat(script).as("four running on four slots").noneMatch(l -> gate.tryArm(l, NOW));
 
         script.get(2).busy = 0;
-        assertThat(gate.tryArm(script.get(2))).as("a slot freed").isTrue();
+        assertThat(gate.tryArm(script.get(2), NOW)).as("a slot freed").isTrue();
     }
 
     @Test
@@ -86,20 +94,20 @@ class SlotGateTest {
         List<FakeLane> training = lanes("training", 4, 1);
         SlotGate gate = new SlotGate(4);
         gate.lanes(Stream.concat(training.stream(), script.stream()).toList());
-        assertThat(gate.tryArm(training.get(0))).isTrue();
-        assertThat(gate.tryArm(script.get(0))).as("a training lane armed does not keep script waiting").isTrue();
+        assertThat(gate.tryArm(training.get(0), NOW)).isTrue();
+        assertThat(gate.tryArm(script.get(0), NOW)).as("a training lane armed does not keep script waiting").isTrue();
 
         // Script jobs fill three slots; the last free slot is on offer to both topics.
         for (int i = 0; i < 3; i++) {
             script.get(i).receive(1);
-            assertThat(gate.tryArm(script.get(i + 1))).isTrue();
+            assertThat(gate.tryArm(script.get(i + 1), NOW)).isTrue();
         }
         // Both armed lanes receive a record at the same moment: five held on four slots, no more.
         script.get(3).receive(1);
         training.get(0).receive(1);
         int held = Stream.concat(training.stream(), script.stream()).mapToInt(FakeLane::busy).sum();
         assertThat(held).isEqualTo(5);
-        assertThat(Stream.concat(training.stream(), script.stream())).noneMatch(gate::tryArm);
+        assertThat(Stream.concat(training.stream(), script.stream())).noneMatch(l -> gate.tryArm(l, NOW));
     }
 
     @Test
@@ -126,12 +134,23 @@ class SlotGateTest {
         List<FakeLane> lanes = lanes("script", 2, 1000);
         SlotGate gate = new SlotGate(2000);
         gate.lanes(lanes);
-        assertThat(gate.tryArm(lanes.get(0))).isTrue();
+        assertThat(gate.tryArm(lanes.get(0), NOW)).isTrue();
         lanes.get(0).receive(1000);
-        assertThat(gate.tryArm(lanes.get(1))).isTrue();
+        assertThat(gate.tryArm(lanes.get(1), NOW)).isTrue();
         lanes.get(1).receive(400);
         lanes.get(0).busy = 0;
-        assertThat(gate.tryArm(lanes.get(0))).isTrue();
+        assertThat(gate.tryArm(lanes.get(0), NOW)).isTrue();
+    }
+
+    @Test
+    void aLaneArmedInVainForAWhileLetsAnotherOfItsTopicAsk() {
+        List<FakeLane> queue = lanes("queue", 2, 1000);
+        SlotGate gate = new SlotGate(2000);
+        gate.lanes(queue);
+        assertThat(gate.tryArm(queue.get(0), NOW)).isTrue();
+        assertThat(gate.tryArm(queue.get(1), NOW + SlotGate.QUIET_MS - 1)).isFalse();
+        // Its partitions may be empty while the other lane's are not.
+        assertThat(gate.tryArm(queue.get(1), NOW + SlotGate.QUIET_MS)).isTrue();
     }
 
     @Test
@@ -141,10 +160,10 @@ class SlotGateTest {
         gate.lanes(script);
         gate.redis(false);
         assertThat(gate.redisReachable()).isFalse();
-        assertThat(gate.tryArm(script.get(0))).isFalse();
+        assertThat(gate.tryArm(script.get(0), NOW)).isFalse();
         gate.redis(true);
-        assertThat(gate.tryArm(script.get(0))).isTrue();
+        assertThat(gate.tryArm(script.get(0), NOW)).isTrue();
         gate.close();
-        assertThat(gate.tryArm(script.get(1))).isFalse();
+        assertThat(gate.tryArm(script.get(1), NOW)).isFalse();
     }
 }
