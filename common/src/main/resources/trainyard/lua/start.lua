@@ -7,7 +7,7 @@
 -- index: keys of one tenant, so of one slot.
 -- KEYS[1] the tenant's in-flight index (zset); then per run, its run hash.
 -- ARGV[1] worker id, ARGV[2] now (epoch ms), ARGV[3] lease ms, ARGV[4] seconds an ended run's
--- record is kept (the retention window); then per run: its start token ('' for none), its job
+-- record is kept (the retention window), ARGV[5] the starts a run may take (0: no limit); then per run: its start token ('' for none), its job
 -- message ('' for none), the number n of field/value pairs to create the run with if it does not
 -- exist yet (a job published straight to Kafka has no record until a worker first sees it), and
 -- those n pairs.
@@ -18,10 +18,12 @@
 -- Returns two values per run: {epoch, attempt} when started, {0, status} when the run already
 -- ended, {-1, ''} when it was cancelled before it started, {-2, ''} when it does not exist and
 -- could not be created, {-3, error} when Redis refused this run's writes, {-4, 'leaseUntil
--- workerId'} when another acquisition holds it.
+-- workerId'} when another acquisition holds it, {-5, starts} when it has had all the starts it
+-- may take (its workers died running it): it is not started again but ended FAILED, "abandoned
+-- after <starts> deliveries", in the same step, so a job that kills its worker stops there.
 local index = KEYS[1]
 local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
-local worker, now, retention = ARGV[1], ARGV[2], ARGV[4]
+local worker, now, retention, max_starts = ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
 local lease_until = tostring(tonumber(now) + tonumber(ARGV[3]))
 local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
 
@@ -58,8 +60,12 @@ local function start_one(run, a)
   local epoch = (tonumber(state[3]) or 0) + 1
   local attempt = tostring((tonumber(state[7]) or 0) + 1)
   local fields
+  local abandoned = max_starts > 0 and tonumber(attempt) > max_starts and state[2] ~= '1'
   if state[2] == '1' then
     fields = {'status', 'CANCELLED', 'message', 'Cancelled before it started', 'completedAt', now}
+  elseif abandoned then
+    fields = {'status', 'FAILED', 'message', 'abandoned after ' .. (tonumber(attempt) - 1) .. ' deliveries',
+      'completedAt', now, 'epoch', tostring(epoch)}
   else
     fields = {'status', 'RUNNING', 'workerId', worker, 'executedAt', now, 'attempt', attempt,
       'message', 'In Progress', 'epoch', tostring(epoch), 'leaseUntil', lease_until}
@@ -83,9 +89,13 @@ local function start_one(run, a)
   end
   redis.call('HSET', run, unpack(fields))
   local id = string.sub(run, #run_prefix + 1)
-  if state[2] == '1' then
+  if state[2] == '1' or abandoned then
     redis.call('EXPIRE', run, retention)
     redis.call('ZREM', index, id)
+    if abandoned then
+      redis.call('HDEL', run, 'job')
+      return -5, tostring(tonumber(attempt) - 1)
+    end
     return -1, ''
   end
   redis.call('ZADD', index, lease_until, id)
@@ -93,7 +103,7 @@ local function start_one(run, a)
 end
 
 local out = {}
-local a = 5
+local a = 6
 for i = 2, #KEYS do
   local ok, code, detail = pcall(start_one, KEYS[i], a)
   if ok then

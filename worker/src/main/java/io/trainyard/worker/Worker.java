@@ -240,7 +240,7 @@ public final class Worker implements AutoCloseable {
             }
             RetryPolicy retry = RetryPolicy.custom().maxAttempts(maxAttempts)
                     .backoff(Duration.ofMillis(config.get(WorkerSettings.RETRY_BACKOFF_MS)), 2.0).build();
-            JobRunner runner = new JobRunner(workerId, new RunLedger(redis, leaseMs, config.get(CommonSettings.RUN_RETENTION_SECONDS)), redis, kinds, environment, retry,
+            JobRunner runner = new JobRunner(workerId, new RunLedger(redis, leaseMs, config.get(CommonSettings.RUN_RETENTION_SECONDS), maxAttempts), redis, kinds, environment, retry,
                     registry, metrics, leaseMs, config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS),
                     config.get(WorkerSettings.MAX_TIMEOUT_SECONDS));
             JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId),

@@ -45,6 +45,7 @@ public final class RunLedger {
     private final long leaseMillis;
     private final String leaseText;
     private final String retentionText;
+    private final int maxStarts;
 
     /** A ledger that keeps ended runs for the default retention window. */
     public RunLedger(UnifiedJedis redis, long leaseMillis) {
@@ -52,13 +53,25 @@ public final class RunLedger {
     }
 
     public RunLedger(UnifiedJedis redis, long leaseMillis, long retentionSeconds) {
+        this(redis, leaseMillis, retentionSeconds, 0);
+    }
+
+    /**
+     * @param maxStarts the starts a run may take: a start past them ends the run FAILED instead
+     *     ({@link Start.Abandoned}); 0 for no limit
+     */
+    public RunLedger(UnifiedJedis redis, long leaseMillis, long retentionSeconds, int maxStarts) {
         if (retentionSeconds <= 0) {
             throw new IllegalArgumentException("retention must be positive: " + retentionSeconds);
+        }
+        if (maxStarts < 0) {
+            throw new IllegalArgumentException("max starts must not be negative: " + maxStarts);
         }
         this.redis = redis;
         this.leaseMillis = leaseMillis;
         this.leaseText = Long.toString(leaseMillis);
         this.retentionText = Long.toString(retentionSeconds);
+        this.maxStarts = maxStarts;
     }
 
     /** What a start with a token ({@link #startUnlessHeld}) answers: a {@link Start}, or {@link HeldElsewhere}. */
@@ -82,6 +95,11 @@ public final class RunLedger {
         record AlreadyEnded(RunStatus status) implements Start {}
         record CancelledBeforeStart() implements Start {}
         record Missing() implements Start {}
+        /**
+         * Not started: it had all the starts it may take (see {@link #maxStarts}), its workers died
+         * running it, and the same step ended it FAILED "abandoned after {@code starts} deliveries".
+         */
+        record Abandoned(int starts) implements Start {}
         /** Only from {@link #startAll}: Redis refused this one script (the others may have run). */
         record Failed(RuntimeException cause) implements Start {}
     }
@@ -166,7 +184,8 @@ public final class RunLedger {
      * holds the run (a retry after a lost reply) answers the epoch it got, without a new one.
      */
     public List<StartReply> startUnlessHeld(List<StartRequest> requests, String workerId, long nowMillis) {
-        List<String> shared = List.of(workerId, Long.toString(nowMillis), leaseText, retentionText);
+        List<String> shared = List.of(workerId, Long.toString(nowMillis), leaseText, retentionText,
+                Integer.toString(maxStarts));
         return perTenant(START, requests, StartRequest::tenant, shared, (request, keys, args) -> {
             keys.add(new TenantKeys(request.tenant()).run(request.runId()));
             args.add(request.startToken() == null ? "" : request.startToken());
@@ -305,6 +324,9 @@ public final class RunLedger {
         Object detail = reply.get(2 * k + 1);
         if (code > 0) {
             return new Start.Started(code, Integer.parseInt((String) detail));
+        }
+        if (code == -5) {
+            return new Start.Abandoned(Integer.parseInt((String) detail));
         }
         if (code == -4) {
             String held = (String) detail;

@@ -189,6 +189,28 @@ class RunLedgerIT {
     }
 
     @Test
+    void aStartPastTheStartsARunMayTakeEndsItFailedInsteadOfStartingIt() {
+        RunLedger twoStarts = new RunLedger(redis, 30_000, 3_600, 2);
+        String runId = queuedRun("acme");
+        TenantKeys keys = new TenantKeys("acme");
+        // Its workers die while running it: each redelivery comes after the lease lapsed.
+        assertThat(twoStarts.startUnlessHeld(List.of(request("acme", runId, "w1:t-0@1#1")), "w1", 1_000).getFirst())
+                .isEqualTo(new RunLedger.Start.Started(1, 1));
+        assertThat(twoStarts.startUnlessHeld(List.of(request("acme", runId, "w2:t-0@1#2")), "w2", 40_000).getFirst())
+                .isEqualTo(new RunLedger.Start.Started(2, 2));
+        assertThat(twoStarts.startUnlessHeld(List.of(request("acme", runId, "w3:t-0@1#3")), "w3", 80_000).getFirst())
+                .isEqualTo(new RunLedger.Start.Abandoned(2));
+
+        assertThat(tasks.run("acme", runId).orElseThrow()).containsEntry("status", "FAILED")
+                .containsEntry("message", "abandoned after 2 deliveries").containsEntry("attempt", "2")
+                .containsEntry("completedAt", "80000").doesNotContainKey("job");
+        assertThat(redis.zscore(keys.inflight(), runId)).as("out of the in-flight index").isNull();
+        assertThat(redis.ttl(keys.run(runId))).as("kept for the retention window").isBetween(1L, 3_600L);
+        assertThat(twoStarts.finish("acme", runId, 2, RunStatus.COMPLETED, 81_000, Map.of(), Map.of()))
+                .as("the last attempt's late write is fenced out").isFalse();
+    }
+
+    @Test
     void aStartRetriedWithItsTokenAnswersTheEpochItGotWithoutANewOne() {
         String runId = queuedRun("acme");
         assertThat(startOnce(runId, "w1:topic-0@7#1", "w1", 1000)).isEqualTo(new RunLedger.Start.Started(1, 1));

@@ -168,6 +168,13 @@ public final class JobRunner {
                 metrics.skipped(job.type(), "ended");
                 settle(a, Verdict.DONE);
             }
+            case RunLedger.Start.Abandoned abandoned -> {
+                // Its workers died running it as often as it may start: ended FAILED by the start itself.
+                String reason = "abandoned after " + abandoned.starts() + " deliveries";
+                LOG.warn("run {}/{}: {}; ended FAILED", job.tenant(), job.runId(), reason);
+                metrics.finished(job.type(), RunStatus.FAILED, -1);
+                settle(a, new Verdict.DeadLetter(reason, abandoned.starts()));
+            }
             case RunLedger.Start.Missing missing -> {
                 LOG.warn("run {}/{} has no record and none could be created; dropping the job", job.tenant(), job.runId());
                 settle(a, Verdict.DONE);
