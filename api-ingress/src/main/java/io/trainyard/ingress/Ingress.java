@@ -129,8 +129,13 @@ public final class Ingress implements AutoCloseable {
                     routing.register(routes.record("", chorus));
                     routing.register(routes.record("", maiascore));
                     routing.any((req, res) -> {
-                        throw ApiException.notFound("Endpoint " + req.prologue().method().text() + " "
-                                + req.path().path());
+                        String method = req.prologue().method().text();
+                        String path = req.path().path();
+                        var allowed = routes.methodsFor(path);
+                        if (!allowed.isEmpty()) {
+                            throw ApiException.methodNotAllowed(method, path, allowed);
+                        }
+                        throw ApiException.notFound("Endpoint " + method + " " + path);
                     });
                     errors.register(routing);
                 })

@@ -42,7 +42,7 @@ class AccessMatrixIT {
         task = submitted.get("id").asText();
         run = submitted.get("individualTasks").get(0).get("id").asText();
         training = json(ingress.json("POST", "/trainings", ingress.admin(), "{\"uuid\":\"" + workflow + "\"}").body())
-                .at("/data/id").asText();
+                .get("id").asText();
     }
 
     @AfterAll

@@ -105,7 +105,9 @@ class TrainingFailuresIT {
         fixture.awaitProgress(id, "preprocess");
 
         long cancelled = System.nanoTime();
-        maiascore(fixture.ingress.send("POST", "/trainings/cancel/" + id, fixture.token, null, null));
+        // The answer shows the cancel, not the status before it: CANCELLING until the worker has stopped the run.
+        assertThat(maiascore(fixture.ingress.send("POST", "/trainings/cancel/" + id, fixture.token, null, null))
+                .get("status").asText()).isIn("CANCELLING", "CANCELLED");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 maiascore(fixture.ingress.get("/trainings/" + id, fixture.token)).get("status").asText()
                         .equals("CANCELLED"));

@@ -22,8 +22,26 @@ public final class Guard {
     }
 
     public Handler require(Role role, AuthedHandler handler) {
+        return require(role, handler, false);
+    }
+
+    /**
+     * As {@link #require(Role, AuthedHandler)}, but a request without credentials is refused as one with wrong
+     * credentials ("Not authorized!"), as MLW's workflow endpoint answers it (seed 000), where
+     * its execute endpoint says "No auth information found" (seed 001).
+     */
+    public Handler requireRefusingMissingAsNotAuthorized(Role role, AuthedHandler handler) {
+        return require(role, handler, true);
+    }
+
+    private Handler require(Role role, AuthedHandler handler, boolean missingIsNotAuthorized) {
         return (req, res) -> {
-            Principal principal = authenticate.apply(req);
+            Principal principal;
+            try {
+                principal = authenticate.apply(req);
+            } catch (ApiException e) {
+                throw missingIsNotAuthorized && e.problem() == Problem.NO_CREDENTIALS ? Authenticator.notAuthorized() : e;
+            }
             if (!principal.has(role)) {
                 throw ApiException.of(Problem.FORBIDDEN, "Access is denied: the " + role + " role is required");
             }

@@ -52,6 +52,9 @@ public final class ErrorHandlers {
         if (error.retryAfterSeconds() > 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
         }
+        if (!error.allow().isEmpty()) {
+            res.header(HeaderNames.ALLOW, String.join(", ", error.allow()));
+        }
         if (req.content().hasEntity() && !req.content().consumed()) {
             skipBody(req, res);
         }
@@ -101,6 +104,7 @@ public final class ErrorHandlers {
     private static ApiException fromStatus(int status) {
         return switch (status) {
             case 413 -> ApiException.of(Problem.TOO_LARGE, "Request body exceeds the configured limit");
+            case 414 -> ApiException.uriTooLong();
             case 404 -> ApiException.notFound("Endpoint");
             case 405 -> ApiException.of(Problem.METHOD_NOT_ALLOWED, "Method not allowed");
             case 415 -> ApiException.of(Problem.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type");

@@ -5,10 +5,13 @@ import io.helidon.webserver.http.HttpService;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Records every route the services register ("GET /service/mlw/tasks/{taskID}"), so the
@@ -18,6 +21,7 @@ public final class RouteTable {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     private final SortedSet<String> routes = new TreeSet<>();
+    private final Map<String, Pattern> patterns = new HashMap<>();
 
     /** {@code service}, registering through a recorder; {@code prefix} is where it is mounted ("" for the root). */
     public HttpService record(String prefix, HttpService service) {
@@ -26,6 +30,31 @@ public final class RouteTable {
 
     public synchronized SortedSet<String> routes() {
         return new TreeSet<>(routes);
+    }
+
+    /**
+     * The methods some route serves {@code path} with (empty when no route has the path): what a
+     * 405 lists in {@code Allow} when a request used another.
+     */
+    public synchronized SortedSet<String> methodsFor(String path) {
+        SortedSet<String> methods = new TreeSet<>();
+        for (String route : routes) {
+            int space = route.indexOf(' ');
+            if (patternOf(route.substring(space + 1)).matcher(path).matches()) {
+                methods.add(route.substring(0, space));
+            }
+        }
+        return methods;
+    }
+
+    private Pattern patternOf(String template) {
+        return patterns.computeIfAbsent(template, t -> {
+            StringBuilder regex = new StringBuilder();
+            for (String part : t.split("(?=\\{)|(?<=})")) {
+                regex.append(part.startsWith("{") && part.endsWith("}") ? "[^/]+" : Pattern.quote(part));
+            }
+            return Pattern.compile(regex.toString());
+        });
     }
 
     private HttpRules recording(String prefix, HttpRules rules) {

@@ -14,6 +14,7 @@ import io.trainyard.ingress.http.ApiException;
 import io.trainyard.ingress.http.Bodies;
 import io.trainyard.ingress.http.Problem;
 import io.trainyard.ingress.http.Responses;
+import io.trainyard.ingress.maiascore.strapi.StrapiQuery;
 import io.trainyard.ingress.mlw.Mlw;
 import io.trainyard.ingress.submit.Submissions;
 import java.time.Duration;
@@ -22,8 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * maiascore's {@code /trainings} (answers wrapped as {@code {code, message, data}}) and its
- * token login {@code POST /auth/local} ({@code {identifier, password}} -> {@code {jwt, user}}).
+ * maiascore's {@code /trainings} and its token login {@code POST /auth/local}
+ * ({@code {identifier, password}} -> {@code {jwt, user}}). maiascore is a Strapi service, and
+ * seed 003 is the contract: a 200 is the bare document, a list a bare JSON array, a count a bare
+ * number; only errors have a shape of their own ({@link MaiascoreDialect}).
  */
 public final class MaiascoreService implements HttpService {
     static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
@@ -51,34 +54,31 @@ public final class MaiascoreService implements HttpService {
                 .post("/auth/local", this::login);
     }
 
-    static void ok(ServerResponse res, Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", 200);
-        body.put("message", "OK");
-        body.put("data", data);
-        Responses.ok(res, body);
-    }
-
     private void create(ServerRequest req, ServerResponse res, Principal principal) {
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
-        ok(res, trainings.create(principal, TrainingBody.parse(bodies.bytes(req), type)));
+        Responses.ok(res, trainings.create(principal, TrainingBody.parse(bodies.bytes(req), type)));
     }
 
     private void list(ServerRequest req, ServerResponse res, Principal principal) {
-        ok(res, TrainingQuery.parse(req.query().toMap()).apply(trainings.all(principal)));
+        Responses.ok(res, query(req).apply(trainings.all(principal)));
     }
 
     private void count(ServerRequest req, ServerResponse res, Principal principal) {
-        ok(res, Map.of("count", TrainingQuery.parse(req.query().toMap()).count(trainings.all(principal))));
+        Responses.ok(res, query(req).count(trainings.all(principal)));
+    }
+
+    /** The query is read before any training is: a parameter it cannot apply is a 400 at once. */
+    private static StrapiQuery query(ServerRequest req) {
+        return StrapiQuery.parse(req.query().toMap(), TrainingView.FIELDS);
     }
 
     private void get(ServerRequest req, ServerResponse res, Principal principal) {
         String id = req.path().pathParameters().get("id");
-        ok(res, trainings.find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id)));
+        Responses.ok(res, trainings.find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id)));
     }
 
     private void cancel(ServerRequest req, ServerResponse res, Principal principal) {
-        ok(res, trainings.cancel(principal, req.path().pathParameters().get("id")));
+        Responses.ok(res, trainings.cancel(principal, req.path().pathParameters().get("id")));
     }
 
     private void login(ServerRequest req, ServerResponse res) {

@@ -100,6 +100,10 @@ final class TrainingBody {
             }
             return fields;
         } catch (SAXException | IOException e) {
+            // The parser refuses a DOCTYPE outright; say so rather than blame the XML's form.
+            if (new String(body, StandardCharsets.UTF_8).contains("<!DOCTYPE")) {
+                throw ApiException.malformed("DTDs are not accepted");
+            }
             throw ApiException.malformed("not well-formed XML");
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser lacks secure processing", e);

@@ -1,5 +1,6 @@
 package io.trainyard.ingress.maiascore;
 
+import io.trainyard.ingress.maiascore.strapi.FieldKind;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +9,21 @@ import java.util.Map;
 /**
  * A training in maiascore's shape. The metrics come from the finished run when it reported them
  * and from the submitted values before that; {@code status} is the latest run's status (an
- * addition: maiascore has none; RECORDED for a training kept as sent, with no workflow to run).
+ * addition: maiascore has none; RECORDED for a training kept as sent, with no workflow to run;
+ * CANCELLING between a cancel and the worker's stop of a running run).
  */
 final class TrainingView {
+    /** The document's fields and their types, for Strapi's filters and sorting. */
+    static final Map<String, FieldKind> FIELDS = Map.ofEntries(Map.entry("id", FieldKind.TEXT),
+            Map.entry("uuid", FieldKind.TEXT), Map.entry("accuracy", FieldKind.NUMBER),
+            Map.entry("precission", FieldKind.NUMBER), Map.entry("mae", FieldKind.NUMBER),
+            Map.entry("rmse", FieldKind.NUMBER), Map.entry("binaryPath", FieldKind.TEXT),
+            Map.entry("version", FieldKind.TEXT), Map.entry("meta", FieldKind.TEXT),
+            Map.entry("published_at", FieldKind.DATE), Map.entry("created_by", FieldKind.TEXT),
+            Map.entry("updated_by", FieldKind.TEXT), Map.entry("status", FieldKind.TEXT));
+
+    static final String CANCELLING = "CANCELLING";
+
     private TrainingView() {}
 
     static Map<String, Object> of(Map<String, String> task, List<Map<String, String>> runs) {
@@ -28,8 +41,15 @@ final class TrainingView {
         view.put("published_at", iso(task.get("createdAt")));
         view.put("created_by", task.getOrDefault("createdBy", ""));
         view.put("updated_by", task.getOrDefault("updatedBy", task.getOrDefault("createdBy", "")));
-        view.put("status", run.getOrDefault("status", task.getOrDefault("status", "QUEUED")));
+        view.put("status", status(task, run));
         return view;
+    }
+
+    /** CANCELLING while the worker stops a run that was asked to stop and has not ended yet. */
+    private static String status(Map<String, String> task, Map<String, String> run) {
+        String status = run.getOrDefault("status", task.getOrDefault("status", "QUEUED"));
+        boolean active = "QUEUED".equals(status) || "RUNNING".equals(status);
+        return active && "1".equals(run.get("cancelRequested")) ? CANCELLING : status;
     }
 
     private static Object number(String value) {

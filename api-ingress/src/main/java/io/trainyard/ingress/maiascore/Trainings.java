@@ -7,6 +7,7 @@ import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.training.WorkflowSpec;
 import io.trainyard.ingress.auth.Principal;
 import io.trainyard.ingress.http.ApiException;
+import io.trainyard.ingress.http.Problem;
 import io.trainyard.ingress.mlw.Mlw;
 import io.trainyard.ingress.submit.Recurrence;
 import io.trainyard.ingress.submit.SubmitRequest;
@@ -98,9 +99,25 @@ final class Trainings {
                 .map(task -> TrainingView.of(task, runs(principal, id)));
     }
 
+    /**
+     * Cancels the training's queued or running run and answers the training as the cancel left
+     * it: CANCELLED when its run had not started, CANCELLING while a worker stops a running one.
+     * A training with nothing left to cancel (recorded, finished) is a 409.
+     */
     Map<String, Object> cancel(Principal principal, String id) {
-        find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id));
-        for (String runId : store.runIds(principal.tenant(), id)) {
+        Map<String, Object> before = find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id));
+        List<String> active = new ArrayList<>();
+        for (Map<String, String> run : runs(principal, id)) {
+            String status = run.get("status");
+            if ("QUEUED".equals(status) || "RUNNING".equals(status)) {
+                active.add(run.get("id"));
+            }
+        }
+        if (active.isEmpty()) {
+            throw ApiException.of(Problem.CONFLICT, "Training " + id + " is " + before.get("status")
+                    + ": nothing is queued or running to cancel");
+        }
+        for (String runId : active) {
             store.cancelRun(principal.tenant(), runId, clock.millis());
         }
         return find(principal, id).orElseThrow(() -> ApiException.notFound("Training " + id));

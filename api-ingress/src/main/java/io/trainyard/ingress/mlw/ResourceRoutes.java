@@ -53,7 +53,7 @@ final class ResourceRoutes {
                 .put(ONE + "/save", mlw.guard.require(Role.UPDATE, this::save))
                 .post(ONE + "/execute", mlw.guard.require(Role.ADMIN,
                         (req, res, p) -> submit(req, res, p, JobType.CODE, ResourceKind.CODE)))
-                .post(ONE + "/workflow", mlw.guard.require(Role.ADMIN,
+                .post(ONE + "/workflow", mlw.guard.requireRefusingMissingAsNotAuthorized(Role.ADMIN,
                         (req, res, p) -> submit(req, res, p, JobType.WORKFLOW, ResourceKind.WORKFLOW)));
     }
 

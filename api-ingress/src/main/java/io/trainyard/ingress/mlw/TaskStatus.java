@@ -7,6 +7,12 @@ import java.util.Map;
  * A parent task's status, derived from its runs: RUNNING while one is queued or running, else
  * SCHEDULED for a recurring task, EXECUTED once a one-time task's run ended, NOT SCHEDULED when
  * it has no run at all (one whose runs all expired was EXECUTED).
+ *
+ * <p>A one-time CODE task is EXECUTED as soon as it has a run: seed 001 answers the execute of a
+ * ONE_TIME script with status EXECUTED over a RUNNING run, while seed 000 answers the workflow
+ * training with RUNNING. Each seed is the contract of its own endpoint, so a script's parent
+ * says it was handed to execution and a workflow's says it is still training; the run carries
+ * the script's progress.
  */
 final class TaskStatus {
     static final String RUNNING = "RUNNING";
@@ -18,6 +24,10 @@ final class TaskStatus {
 
     /** {@code expiredRuns}: runs the task lists whose records expired; a one-time task with one ran. */
     static String of(Map<String, String> task, List<Map<String, String>> runs, int expiredRuns) {
+        boolean oneTimeScript = "CODE".equals(task.get("type")) && !"REPEAT".equals(task.get("recurrence"));
+        if (oneTimeScript && !(runs.isEmpty() && expiredRuns == 0)) {
+            return EXECUTED;
+        }
         for (Map<String, String> run : runs) {
             String status = run.get("status");
             if ("QUEUED".equals(status) || "RUNNING".equals(status)) {
