@@ -9,6 +9,7 @@ import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.common.testing.TopicRecords;
 import io.trainyard.scheduler.SchedulerService;
 import io.trainyard.scheduler.SchedulerSettings;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,12 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,7 +123,7 @@ class CrashLoopChaosIT {
                     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
                             .until(() -> runs.run(runId).equals(ended));
                 }
-                List<ConsumerRecord<String, byte[]>> deadLetters = deadLetters(runId);
+                List<ConsumerRecord<String, byte[]>> deadLetters = TopicRecords.read(Topics.DLQ, runId);
                 boolean promised = endedAfterLastKill >= 0
                         && endedAfterLastKill <= LEASE_MS + RECONCILER_INTERVAL_MS + SLACK_MS;
                 int expectedLetters = "FAILED".equals(status) ? 1 : 0;
@@ -155,26 +150,5 @@ class CrashLoopChaosIT {
                 workers.forEach(WorkerProcess::close);
             }
         }
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> deadLetters(String runId) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.broker().bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (runId.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
     }
 }

@@ -14,6 +14,7 @@ import io.trainyard.common.store.RunLedger;
 import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.common.testing.TopicRecords;
 import io.trainyard.scheduler.SchedulerMetrics;
 import io.trainyard.scheduler.Schedules;
 import io.trainyard.scheduler.SettableClock;
@@ -30,15 +31,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +108,7 @@ class ReconcilerIT {
         assertThat(redis.hgetAll(keys.run(runId))).containsEntry("status", "QUEUED")
                 .containsEntry("message", "requeued after its worker stopped renewing its lease")
                 .containsEntry("epoch", "2").containsEntry("attempt", "1");
-        assertThat(records(Topics.SCRIPT_JOBS, runId)).singleElement()
+        assertThat(TopicRecords.read(Topics.SCRIPT_JOBS, runId)).singleElement()
                 .satisfies(r -> assertThat(r.value()).isEqualTo(job(runId)));
         assertThat(redis.zscore(keys.inflight(), runId)).as("its job is on Kafka: out of the index").isNull();
         assertThat(ledger.finish(tenant, runId, started.epoch(), io.trainyard.common.job.RunStatus.COMPLETED,
@@ -138,14 +134,14 @@ class ReconcilerIT {
                 .containsEntry("completedAt", Long.toString(now)).doesNotContainKey("job");
         assertThat(redis.ttl(keys.run(runId))).isBetween(3_590L, 3_600L);
         assertThat(redis.zscore(keys.inflight(), runId)).isNull();
-        ConsumerRecord<String, byte[]> dead = records(Topics.DLQ, runId).getFirst();
+        ConsumerRecord<String, byte[]> dead = TopicRecords.read(Topics.DLQ, runId).getFirst();
         assertThat(dead.value()).isEqualTo(job(runId));
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("abandoned after 3 deliveries");
         assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
         assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.SCRIPT_JOBS);
         assertThat(header(dead, DeadLetterHeaders.WORKER)).isEqualTo("w3");
         assertThat(header(dead, DeadLetterHeaders.RECONCILER)).isEqualTo("r1");
-        assertThat(records(Topics.SCRIPT_JOBS, runId)).as("not queued again").isEmpty();
+        assertThat(TopicRecords.read(Topics.SCRIPT_JOBS, runId)).as("not queued again").isEmpty();
     }
 
     @Test
@@ -192,7 +188,7 @@ class ReconcilerIT {
             threads.shutdownNow();
         }
         Map<String, Integer> published = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records(Topics.SCRIPT_JOBS, null)) {
+        for (ConsumerRecord<String, byte[]> record : TopicRecords.read(Topics.SCRIPT_JOBS, null)) {
             if (runIds.contains(record.key())) {
                 published.merge(record.key(), 1, Integer::sum);
             }
@@ -228,7 +224,7 @@ class ReconcilerIT {
         Reconciler.Pass pass = reconciler("r1").reconcile();
 
         assertThat(pass.of(tenant)).isEqualTo(Map.of(ReconcileOutcome.PUBLISHED, List.of(lostRun)));
-        JobMessage job = read(records(Topics.SCRIPT_JOBS, lostRun).getFirst().value());
+        JobMessage job = read(TopicRecords.read(Topics.SCRIPT_JOBS, lostRun).getFirst().value());
         assertThat(job.taskId()).isEqualTo(lost);
         assertThat(job.tenant()).isEqualTo(tenant);
         assertThat(job.type()).isEqualTo(JobType.NOOP);
@@ -236,7 +232,7 @@ class ReconcilerIT {
         assertThat(job.attempt()).isEqualTo(1);
         assertThat(redis.hget(keys.run(lostRun), "status")).isEqualTo("QUEUED");
         assertThat(redis.zscore(keys.inflight(), lostRun)).isNull();
-        assertThat(records(Topics.SCRIPT_JOBS, sentRun)).as("its scheduler published it").isEmpty();
+        assertThat(TopicRecords.read(Topics.SCRIPT_JOBS, sentRun)).as("its scheduler published it").isEmpty();
     }
 
     @Test
@@ -269,24 +265,4 @@ class ReconcilerIT {
     }
 
     /** The records of {@code topic} keyed {@code key} (every record when null), from the beginning to the end now. */
-    private static List<ConsumerRecord<String, byte[]>> records(String topic, String key) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.broker().bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key == null || key.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
-    }
 }

@@ -42,8 +42,6 @@ public final class Attempt {
     Outcome outcome;
     /** While waiting on another worker's lease: when that lease lapses; 0 while waiting for Redis. */
     long heldUntil;
-    /** Set when earlier starts were abandoned past the attempts allowed: the reason it ends FAILED and dead-lettered. */
-    String abandoned;
     private Verdict verdict;
 
     Attempt(JobMessage job, int number, String startToken, byte[] message, RunControl control) {

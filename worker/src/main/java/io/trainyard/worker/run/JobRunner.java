@@ -150,14 +150,6 @@ public final class JobRunner {
                 a.startedAt = now;
                 a.stage = Attempt.Stage.STARTED;
                 metrics.started(job.type(), job.createdAt() > 0 ? now - job.createdAt() : -1);
-                if (a.number > retryPolicy.maxAttempts()) {
-                    // Earlier starts ended without a status: their workers died while running it.
-                    String reason = "abandoned after " + (a.number - 1) + " deliveries";
-                    LOG.warn("run {}/{}: {}; ending it FAILED", job.tenant(), job.runId(), reason);
-                    a.outcome = new Outcome(RunStatus.FAILED, reason, Map.of(), "", "");
-                    a.abandoned = reason;
-                    a.stage = Attempt.Stage.FINISHING;
-                }
             }
             case RunLedger.Start.CancelledBeforeStart c -> {
                 metrics.finished(job.type(), RunStatus.CANCELLED, -1);
@@ -287,7 +279,7 @@ public final class JobRunner {
                         a.job.tenant(), a.job.runId(), a.outcome.status());
             }
             metrics.finished(a.job.type(), a.outcome.status(), now - a.startedAt);
-            settle(a, a.abandoned == null ? Verdict.DONE : new Verdict.DeadLetter(a.abandoned, a.number - 1));
+            settle(a, Verdict.DONE);
         }
     }
 
