@@ -17,7 +17,7 @@ fi
 
 password="$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
 # The password goes in on standard input, so it never shows in the process list.
-hash="$(printf '%s\n' "$password" | java -cp "${TRAINYARD_CLASSPATH:-/app/app.jar:/app/lib/*}" io.trainyard.ingress.auth.HashPassword)"
+hash="$(printf '%s\n' "$password" | java -cp "${TRAINYARD_CLASSPATH:-/app/app.jar:/app/lib/*}" io.trainyard.ingress.HashPassword)"
 
 umask 077
 tmp="$file.tmp.$$"

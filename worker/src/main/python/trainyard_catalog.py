@@ -1,6 +1,6 @@
 """The candidate algorithms and scoring metrics a workflow may name, per problem type.
 
-The Java side (io.trainyard.worker.training.TrainingCatalog) validates workflow resources against
+The Java side (io.trainyard.worker.internal.training.TrainingCatalog) validates workflow resources against
 the same names; `trainyard_trainer.py --catalog` prints this table so a test keeps the two equal.
 """
 

@@ -3,7 +3,7 @@
     /usr/bin/python3 trainyard_trainer.py <spec.json>
     /usr/bin/python3 trainyard_trainer.py --catalog
 
-The spec (written by the worker, see io.trainyard.worker.training.TrainerInvocation):
+The spec (written by the worker, see io.trainyard.worker.internal.training.TrainerInvocation):
 
     datasetPath              CSV file with a header row (comma-separated, UTF-8 or Latin-1)
     preprocessingScriptPath  optional; a Python file defining preprocess(df) -> DataFrame
@@ -20,7 +20,7 @@ The spec (written by the worker, see io.trainyard.worker.training.TrainerInvocat
 
 Stdout carries only JSON lines, one event each:
 
-    {"event":"progress","stage":"read_data"|"preprocess"|"validate"|"split"|"save"}
+    {"event":"progress","stage":"read_data"|"preprocess"|"validate"|"split"|"save","at":epochMillis}
     {"event":"progress","stage":"fit","k":2,"n":7,"algorithm":"random_forest"}
     {"event":"result","listOfModelAccuracy":[{"name","score","fitTimeSeconds"[,"error"]}],
      "best":{"name","accuracy","precision"} | {"name","mae","rmse"},"scoring":...,
@@ -34,6 +34,7 @@ writes outside the output model's directory.
 
 import json
 import sys
+import time
 
 # The program directory is read-only in the sandbox; do not try to cache bytecode there.
 sys.dont_write_bytecode = True
@@ -61,7 +62,8 @@ class Events:
 
     def progress(self, stage, **extra):
         self.stage = stage
-        self.emit({"event": "progress", "stage": stage, **extra})
+        # "at" (epoch milliseconds) lets the worker tell how long the start-up took.
+        self.emit({"event": "progress", "stage": stage, "at": int(time.time() * 1000), **extra})
 
     def emit(self, event):
         # allow_nan=False: NaN is not JSON; scores are made finite or null before they get here.

@@ -6,7 +6,8 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return false
 end
-if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' or status == 'TIMED_OUT' then
+local ENDED = __ENDED_STATUSES__ -- RunStatus's terminal statuses, filled in by LuaScript
+if ENDED[status] then
   return status
 end
 redis.call('HSET', KEYS[1], 'cancelRequested', '1')

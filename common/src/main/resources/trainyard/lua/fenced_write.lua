@@ -9,8 +9,9 @@
 -- the number r of run field/value pairs; the number o of output field/value pairs (stdout,
 -- stderr); then the r run pairs and the o output pairs.
 -- Returns one value per write: 1 when written, 0 when the epoch is stale or the run already
--- ended, an error text when Redis refused this write.
-local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+-- ended, 2 when the run is QUEUED at an epoch below the writer's (Redis lost the writer's start:
+-- a failover to a replica that had not received it), an error text when Redis refused this write.
+local ENDED = __ENDED_STATUSES__ -- RunStatus's terminal statuses, filled in by LuaScript
 local index = KEYS[1]
 local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
 
@@ -18,6 +19,9 @@ local function write_one(run, output, a)
   local r, o = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
   local state = redis.call('HMGET', run, 'epoch', 'status', 'job')
   if state[1] ~= ARGV[a] or ENDED[state[2] or ''] then
+    if state[2] == 'QUEUED' and (tonumber(state[1]) or 0) < tonumber(ARGV[a]) then
+      return 2
+    end
     return 0
   end
   local first = a + 5
@@ -40,7 +44,7 @@ local function write_one(run, output, a)
     redis.call('ZREM', index, string.sub(run, #run_prefix + 1))
     redis.call('EXPIRE', run, keep)
     if o > 0 then
-      -- Output is only ever written by the write that ends the run.
+      -- Output written while the run ran (live output) now expires with the run too.
       redis.call('EXPIRE', output, keep)
     end
   end

@@ -25,7 +25,7 @@ local index = KEYS[1]
 local run_prefix = string.sub(index, 1, #index - #'inflight') .. 'run:'
 local worker, now, retention, max_starts = ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
 local lease_until = tostring(tonumber(now) + tonumber(ARGV[3]))
-local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+local ENDED = __ENDED_STATUSES__ -- RunStatus's terminal statuses, filled in by LuaScript
 
 local function start_one(run, a)
   local token, job, pairs = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])

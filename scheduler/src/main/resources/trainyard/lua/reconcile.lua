@@ -25,7 +25,7 @@ local index = KEYS[1]
 local now, margin, max_starts = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local deadline = tostring(now + tonumber(ARGV[4]))
 local retention, requeued = ARGV[5], ARGV[6]
-local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+local ENDED = __ENDED_STATUSES__ -- RunStatus's terminal statuses, filled in by LuaScript
 
 local function ended(run, id, fields)
   redis.call('HSET', run, unpack(fields))

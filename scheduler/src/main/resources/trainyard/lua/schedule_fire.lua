@@ -14,14 +14,14 @@
 -- (SKIP|ALLOW|QUEUE_ONE), new run id, type, timeoutSeconds, taskName, projectID, resourceID
 -- ('' when absent), task id.
 -- Returns two values per fire: {1, runId} created, {0, holder} already claimed, {2, activeRunId}
--- skipped (overlap), {3, activeRunId} busy (QUEUE_ONE: hold the fire, nothing written),
+-- skipped (overlap; {2, 'paused'} while the task is paused), {3, activeRunId} busy (QUEUE_ONE: hold the fire, nothing written),
 -- {-1, ''} no such task, {-2, error} this fire failed.
 local tenant, runs_prefix, inspected, queued_at, scheduled_by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local history = tonumber(ARGV[6])
 local time = redis.call('TIME')
 local index = KEYS[1]
 local publish_by = tostring(tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[7]))
-local ENDED = {COMPLETED = true, FAILED = true, CANCELLED = true, TIMED_OUT = true}
+local ENDED = __ENDED_STATUSES__ -- RunStatus's terminal statuses, filled in by LuaScript
 local OPTIONAL = {'taskName', 'projectID', 'resourceID'}
 
 local function advance_last_fire(task, fire, last)
@@ -60,11 +60,21 @@ end
 local function fire_one(task, a)
   local fire, ttl, overlap, run_id = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   -- A task hash always holds its id; without one the task is gone.
-  local last = redis.call('HMGET', task, 'id', 'lastFireAt')
+  local last = redis.call('HMGET', task, 'id', 'lastFireAt', 'pausedAt')
   if not last[1] then
     return -1, ''
   end
   local claim = task .. ':fire:' .. fire
+  -- Paused (the console's or the API's pause): the fire is handled, as skipped, so a resume
+  -- starts from the next fire rather than with a burst of the ones it missed.
+  if last[3] then
+    if not redis.call('SET', claim, 'paused', 'NX', 'PX', ttl) then
+      return 0, redis.call('GET', claim) or ''
+    end
+    redis.call('HINCRBY', task, 'pausedFires', 1)
+    advance_last_fire(task, fire, last[2])
+    return 2, 'paused'
+  end
   local runs = task .. ':runs'
   if overlap == 'ALLOW' then
     if not redis.call('SET', claim, run_id, 'NX', 'PX', ttl) then

@@ -1,6 +1,7 @@
 package io.trainyard.ingress;
 
 import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.kafka.KafkaMisconfiguredException;
 import java.util.concurrent.CountDownLatch;
 
 /** Starts the ingress from environment variables ({@link IngressSettings}) and runs until stopped. */
@@ -16,7 +17,14 @@ public final class IngressMain {
             System.exit(2);
             return;
         }
-        Ingress ingress = Ingress.start(config);
+        Ingress ingress;
+        try {
+            ingress = Ingress.start(config);
+        } catch (IllegalArgumentException | KafkaMisconfiguredException e) {
+            System.err.println("trainyard ingress: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ingress.close();

@@ -10,6 +10,9 @@ public final class IngressSettings {
             "HTTP port of the API, /metrics and /health (0 picks a free port).");
     public static final Setting<String> USERS_FILE = Setting.string("TRAINYARD_USERS_FILE", null,
             "JSON list of {tenant, user, passwordHash (bcrypt), roles}; `./trainyard up` writes a development one.");
+    public static final Setting<String> OPERATOR_TENANT = Setting.string("TRAINYARD_OPERATOR_TENANT", "",
+            "Tenant whose ADMINs create tenants and manage every tenant's users (API /tenants, the console's Users "
+                    + "page); other ADMINs manage their own tenant's users. Empty: no such tenant.");
     public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("TRAINYARD_MAX_BODY_BYTES", 1 << 20,
             1024, Integer.MAX_VALUE, "Largest JSON or form request body accepted; larger ones get 413.");
     public static final Setting<Integer> MAX_UPLOAD_BYTES = Setting.integer("TRAINYARD_MAX_UPLOAD_BYTES",
@@ -23,7 +26,12 @@ public final class IngressSettings {
                     + "one acknowledgement (each still answers only once Kafka has its job).");
     public static final Setting<Integer> REDIS_LANES = Setting.integer("TRAINYARD_REDIS_LANES", 2, 1, 64,
             "Redis connections that carry the API's commands, each with a thread sending every command queued "
-                    + "since its last round trip in one go: concurrent requests share round trips.");
+                    + "since its last round trip in one go: concurrent requests share round trips (one server only).");
+    public static final Setting<Integer> REDIS_WAIT_REPLICAS = Setting.integer("TRAINYARD_REDIS_WAIT_REPLICAS", 0, 0, 16,
+            "Replicas that must confirm a submit's records (name, task, run) before it is answered (Redis WAIT), "
+                    + "so an acknowledged submit survives the primary's failover; 0: not waited for.");
+    public static final Setting<Integer> REDIS_WAIT_TIMEOUT_MS = Setting.integer("TRAINYARD_REDIS_WAIT_TIMEOUT_MS",
+            500, 1, 60_000, "How long a submit waits for those replicas; short of them it is undone and answered 503.");
 
     public static final Setting<String> TOKEN_KEYS_FILE = Setting.string("TRAINYARD_TOKEN_KEYS_FILE", "",
             "JWK Set (JSON) whose keys verify bearer tokens (HS256, RS256, ES256); a shared secret (kty oct) also "
@@ -31,8 +39,12 @@ public final class IngressSettings {
     public static final Setting<String> TOKEN_ISSUER = Setting.string("TRAINYARD_TOKEN_ISSUER", "",
             "Required `iss` of bearer tokens, and the issuer of tokens the ingress signs; empty: not checked.");
 
-    public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
-            SUBMIT_TIMEOUT_MS, PUBLISH_LINGER_MS, REDIS_LANES, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR);
+    public static final List<Setting<?>> ALL = List.of(HTTP_PORT, USERS_FILE, OPERATOR_TENANT, MAX_BODY_BYTES, MAX_UPLOAD_BYTES,
+            SUBMIT_TIMEOUT_MS, PUBLISH_LINGER_MS, REDIS_LANES, TOKEN_KEYS_FILE, TOKEN_ISSUER, CommonSettings.KAFKA_BOOTSTRAP,
+            CommonSettings.KAFKA_CLIENT_PROPERTIES, CommonSettings.KAFKA_JOB_PARTITIONS,
+            CommonSettings.KAFKA_SCHEDULE_PARTITIONS, CommonSettings.KAFKA_REPLICATION_FACTOR,
+            CommonSettings.KAFKA_MIN_INSYNC_REPLICAS, CommonSettings.REDIS_URI, CommonSettings.REDIS_TLS_CA_FILE,
+            CommonSettings.DATA_DIR, REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS);
 
     private IngressSettings() {}
 }

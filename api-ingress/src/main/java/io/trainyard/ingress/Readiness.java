@@ -1,6 +1,6 @@
 package io.trainyard.ingress;
 
-import io.trainyard.ingress.submit.TopicProvisioner;
+import io.trainyard.ingress.internal.submit.TopicProvisioner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

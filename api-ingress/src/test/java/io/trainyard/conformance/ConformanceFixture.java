@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.testing.RealKafka;
@@ -53,12 +54,12 @@ final class ConformanceFixture implements AutoCloseable {
         Path keys = dir.resolve("keys.json");
         Files.writeString(keys, new JWKSet(new OctetSequenceKeyGenerator(256).keyID("k1").generate()).toString(false));
         Map<String, String> env = Map.of(
-                "TRAINYARD_HTTP_PORT", "0",
-                "TRAINYARD_USERS_FILE", users.toString(),
-                "TRAINYARD_KAFKA_BOOTSTRAP", RealKafka.broker().bootstrapServers(),
-                "TRAINYARD_REDIS_URI", "redis://127.0.0.1:" + RealRedis.server().port(),
-                "TRAINYARD_DATA_DIR", Files.createDirectories(dir.resolve("data")).toString(),
-                "TRAINYARD_TOKEN_KEYS_FILE", keys.toString());
+                IngressSettings.HTTP_PORT.env(), "0",
+                IngressSettings.USERS_FILE.env(), users.toString(),
+                CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
+                CommonSettings.REDIS_URI.env(), "redis://127.0.0.1:" + RealRedis.server().port(),
+                CommonSettings.DATA_DIR.env(), Files.createDirectories(dir.resolve("data")).toString(),
+                IngressSettings.TOKEN_KEYS_FILE.env(), keys.toString());
         ConformanceFixture fixture = new ConformanceFixture(Ingress.start(ConfigTable.load(IngressSettings.ALL, env)));
         fixture.values.put("tenant", tenant);
         fixture.prepare(tenant);
@@ -87,6 +88,10 @@ final class ConformanceFixture implements AutoCloseable {
         String cookie = session.headers().firstValue("Set-Cookie")
                 .orElseThrow(() -> new IllegalStateException("no session cookie: " + session.body()));
         values.put("session", cookie.substring(0, cookie.indexOf(';')));
+        // Chorus clients know a workfile by its integer id: ask Chorus for the uploaded one's.
+        HttpResponse<String> workfile = send("GET", "/api/workfiles/" + values.get("workfile"),
+                Map.of("Cookie", values.get("session")), null);
+        values.put("workfile", Json.MAPPER.readTree(workfile.body()).at("/response/id").asText());
     }
 
     /** {@code text} with every {@code {{name}}} replaced by its value. */

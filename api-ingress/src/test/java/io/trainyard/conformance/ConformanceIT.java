@@ -84,7 +84,7 @@ class ConformanceIT {
         ShapeComparison.Result shape = body == null
                 ? new ShapeComparison.Result(List.of(), java.util.Set.of())
                 : ShapeComparison.compare(golden.response().body(), body, new HashSet<>(golden.exact()),
-                        golden.patterns());
+                        golden.patterns(), new HashSet<>(golden.nullable()));
         differences.addAll(shape.differences());
         ShapeComparison.Result result = new ShapeComparison.Result(List.copyOf(differences), shape.extras());
 

@@ -18,11 +18,14 @@ import java.util.stream.Stream;
  * {@code conformance/<seed>/} in the test resources. The response body is the seed's, word for
  * word; {@code exact} names the fields (JSON pointers) whose seed value is the contract,
  * {@code patterns} the per-run ones (ids, dates) and the regular expression each must match,
+ * {@code nullable} the ones the original itself answers null when it has no value (each with its
+ * reason among the choices),
  * {@code capture} values later examples of the same seed use as {@code {{name}}}, and
  * {@code choices} where two seeds (or a seed and its own headings) disagree, the choice made and why.
  */
 record Golden(String id, String seed, String example, Request request, Response response, List<String> exact,
-              Map<String, String> patterns, Map<String, String> capture, List<String> choices) {
+              Map<String, String> patterns, List<String> nullable, Map<String, String> capture,
+              List<String> choices) {
 
     record Request(String method, String path, Map<String, String> headers, String body) {}
 
@@ -58,12 +61,14 @@ record Golden(String id, String seed, String example, Request request, Response 
                         req.hasNonNull("body") ? req.get("body").asText() : null),
                 new Response(res.get("status").asInt(), res.get("contentType").asText(), strings(res.path("headers")),
                         res.get("body")),
-                list(node.path("exact")), strings(node.path("patterns")), strings(node.path("capture")),
+                list(node.path("exact")), strings(node.path("patterns")), list(node.path("nullable")),
+                strings(node.path("capture")),
                 list(node.path("choices")));
         for (String pointer : golden.exact()) {
             requireInSeed(golden, pointer);
         }
         golden.patterns().keySet().forEach(pointer -> requireInSeed(golden, pointer));
+        golden.nullable().forEach(pointer -> requireInSeed(golden, pointer));
         return golden;
     }
 

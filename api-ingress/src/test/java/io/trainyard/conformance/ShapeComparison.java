@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * Array lengths are per-run (a list holds what there is): elements are compared with the seed's
  * element of the same index, and those past the seed's last with its last one. Fields named in
  * {@code exact} must hold the seed's value (numbers compared as numbers), those in
- * {@code patterns} must match their expression. Fields Trainyard adds are allowed and returned
+ * {@code patterns} must match their expression; those in {@code nullable} may be null where the
+ * seed shows a value (the original answers null when it has none). Fields Trainyard adds are allowed and returned
  * as {@link Result#extras()}, with array indexes written {@code []}.
  */
 final class ShapeComparison {
@@ -28,23 +29,30 @@ final class ShapeComparison {
 
     private final Set<String> exact;
     private final Map<String, String> patterns;
+    private final Set<String> nullable;
     private final List<String> differences = new ArrayList<>();
     private final Set<String> extras = new LinkedHashSet<>();
 
-    private ShapeComparison(Set<String> exact, Map<String, String> patterns) {
+    private ShapeComparison(Set<String> exact, Map<String, String> patterns, Set<String> nullable) {
         this.exact = exact;
         this.patterns = patterns;
+        this.nullable = nullable;
     }
 
     static Result compare(JsonNode seed, JsonNode actual, Set<String> exact, Map<String, String> patterns) {
-        ShapeComparison comparison = new ShapeComparison(exact, patterns);
+        return compare(seed, actual, exact, patterns, Set.of());
+    }
+
+    static Result compare(JsonNode seed, JsonNode actual, Set<String> exact, Map<String, String> patterns,
+                          Set<String> nullable) {
+        ShapeComparison comparison = new ShapeComparison(exact, patterns, nullable);
         comparison.walk(seed, actual, "", "");
         return new Result(List.copyOf(comparison.differences), Set.copyOf(comparison.extras));
     }
 
     private void walk(JsonNode seed, JsonNode actual, String pointer, String shape) {
         String where = pointer.isEmpty() ? "(body)" : pointer;
-        if (seed.isNull()) {
+        if (seed.isNull() || (actual.isNull() && nullable.contains(pointer))) {
             return;
         }
         if (!type(seed).equals(type(actual))) {

@@ -25,7 +25,7 @@ class BadInputIT {
     @BeforeAll
     static void start() throws Exception {
         ingress = TestIngress.start(RealKafka.broker().bootstrapServers(),
-                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of("TRAINYARD_MAX_BODY_BYTES", "2048"));
+                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of(IngressSettings.MAX_BODY_BYTES.env(), "2048"));
         String project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
                 "{\"name\":\"p\"}").body()).get("id").asText();
         String resource = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",

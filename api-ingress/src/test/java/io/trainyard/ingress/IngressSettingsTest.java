@@ -21,8 +21,8 @@ class IngressSettingsTest {
     void theUsersFileIsRequiredAndBadValuesAreNamed() {
         assertThatThrownBy(() -> ConfigTable.load(IngressSettings.ALL, Map.of()))
                 .hasMessageContaining("TRAINYARD_USERS_FILE is required");
-        assertThatThrownBy(() -> ConfigTable.load(IngressSettings.ALL, Map.of("TRAINYARD_USERS_FILE", "users.json",
-                "TRAINYARD_HTTP_PORT", "70000", "TRAINYARD_SUBMIT_TIMEOUT_MS", "soon")))
+        assertThatThrownBy(() -> ConfigTable.load(IngressSettings.ALL, Map.of(IngressSettings.USERS_FILE.env(), "users.json",
+                IngressSettings.HTTP_PORT.env(), "70000", IngressSettings.SUBMIT_TIMEOUT_MS.env(), "soon")))
                 .hasMessageContaining("TRAINYARD_HTTP_PORT: 70000 is outside 0..65535")
                 .hasMessageContaining("TRAINYARD_SUBMIT_TIMEOUT_MS: not a number of milliseconds");
     }

@@ -3,9 +3,9 @@ package io.trainyard.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trainyard.common.json.Json;
-import io.trainyard.common.local.FreePort;
 import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.devtools.FreePort;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,7 @@ class KafkaDownIT {
     static void start() {
         // Nobody listens on this port: the producer never gets metadata, so every publish times out.
         ingress = TestIngress.start("127.0.0.1:" + FreePort.pick(), "redis://127.0.0.1:" + RealRedis.server().port(),
-                Map.of("TRAINYARD_SUBMIT_TIMEOUT_MS", Long.toString(SUBMIT_TIMEOUT_MS)));
+                Map.of(IngressSettings.SUBMIT_TIMEOUT_MS.env(), Long.toString(SUBMIT_TIMEOUT_MS)));
     }
 
     @AfterAll
@@ -58,6 +58,23 @@ class KafkaDownIT {
             assertThat(redis.zcard(keys.tasks())).isZero();
         }
         assertThat(Json.MAPPER.readTree(ingress.get("/service/mlw/tasks", ingress.admin()).body())).isEmpty();
+    }
+
+    @Test
+    void aPipelineKafkaDoesNotAcknowledgeIsRolledBackWith503() throws Exception {
+        HttpResponse<String> response = ingress.json("POST", "/service/mlw/pipelines", ingress.admin(),
+                "{\"pipelineName\":\"lost-pipeline\",\"steps\":[{\"name\":\"a\",\"type\":\"NOOP\"},"
+                        + "{\"name\":\"b\",\"type\":\"NOOP\",\"dependsOn\":[\"a\"]}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Json.MAPPER.readTree(response.body()).get("message").asText()).contains("nothing was queued");
+        var keys = new io.trainyard.common.pipeline.PipelineKeys(ingress.tenant);
+        try (var redis = RealRedis.client()) {
+            assertThat(redis.hget(keys.names(), "lost-pipeline")).as("the name is free").isNull();
+            assertThat(redis.zcard(keys.pipelines())).isZero();
+            assertThat(redis.zcard(new TenantKeys(ingress.tenant).tasks())).as("no step's task is left").isZero();
+            assertThat(redis.zcard(keys.outbox())).isZero();
+        }
     }
 
     @Test

@@ -19,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,7 @@ class MaiascoreIT {
     static TestIngress ingress;
     static OctetSequenceKey key;
     static String workflow;
+    static String project;
     static String token;
 
     @BeforeAll
@@ -41,8 +44,8 @@ class MaiascoreIT {
         Path keys = Files.createTempFile("trainyard-keys-", ".json");
         Files.writeString(keys, new JWKSet(key).toString(false));
         ingress = TestIngress.start(RealKafka.broker().bootstrapServers(),
-                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of("TRAINYARD_TOKEN_KEYS_FILE", keys.toString()));
-        String project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
+                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of(IngressSettings.TOKEN_KEYS_FILE.env(), keys.toString()));
+        project = Json.MAPPER.readTree(ingress.json("POST", "/service/mlw/projects", ingress.admin(),
                 "{\"name\":\"models\"}").body()).get("id").asText();
         workflow = ingress.uploadWorkflow(project, "train.wf");
         HttpResponse<String> login = ingress.json("POST", "/auth/local", null,
@@ -185,5 +188,46 @@ class MaiascoreIT {
                         .expirationTime(new Date(System.currentTimeMillis() + expiresInMillis)).build());
         jwt.sign(new MACSigner(key));
         return jwt.serialize();
+    }
+
+    /** One engine, one view: a workflow training started over MLW or Chorus is a training here too. */
+    @Test
+    void trainingsStartedOverMlwAndChorusAreListedCountedAndRead() throws Exception {
+        String mlwFlow = ingress.uploadWorkflow(project, "over-mlw.wf");
+        JsonNode overMlw = MlwSubmitIT.tree(ingress.json("POST", "/service/mlw/projects/" + project + "/resources/"
+                + mlwFlow + "/workflow", ingress.admin(), MlwSubmitIT.body("mlw-training")));
+        String chorusFlow = ingress.uploadWorkflow(project, "over-chorus.wf");
+        HttpResponse<String> login = ingress.send("POST", "/api/sessions", null, "application/x-www-form-urlencoded",
+                ("username=" + ingress.tenant + "%2Fadmin&password=" + TestIngress.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        HttpResponse<String> run = ingress.send("POST", "/api/workfiles/" + chorusFlow + "/run",
+                "Cookie:" + cookie.substring(0, cookie.indexOf(';')), null, null);
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(202);
+        String overChorus = Json.MAPPER.readTree(run.body()).at("/response/task_id").asText();
+        String mlwId = overMlw.get("id").asText();
+
+        List<String> listed = new ArrayList<>();
+        data(ingress.get("/trainings?_limit=-1", token)).forEach(t -> listed.add(t.get("id").asText()));
+        assertThat(listed).contains(mlwId, overChorus);
+        assertThat(data(ingress.get("/trainings/count", token)).asLong()).isEqualTo(listed.size());
+        assertThat(data(ingress.get("/trainings/count?id_in=" + mlwId + "&id_in=" + overChorus, token)).asLong())
+                .isEqualTo(2);
+        for (String id : List.of(mlwId, overChorus)) {
+            JsonNode training = data(ingress.get("/trainings/" + id, token));
+            assertThat(training.get("id").asText()).isEqualTo(id);
+            assertThat(training.get("created_by").asText()).isEqualTo("admin");
+            assertThat(training.get("status").asText()).isIn("QUEUED", "RUNNING");
+        }
+        // A script's task is no training.
+        String script = Json.MAPPER.readTree(ingress.upload("/service/mlw/projects/" + project + "/resources",
+                ingress.admin(), "not-a-training.py", "print(1)").body()).get("id").asText();
+        String scriptTask = MlwSubmitIT.tree(ingress.json("POST", "/service/mlw/projects/" + project + "/resources/"
+                + script + "/execute", ingress.admin(), MlwSubmitIT.body("a-script"))).get("id").asText();
+        assertThat(ingress.get("/trainings/" + scriptTask, token).statusCode()).isEqualTo(404);
+        // Cancelled over maiascore, the MLW task's run is cancelled: the same work.
+        assertThat(data(ingress.send("POST", "/trainings/cancel/" + mlwId, token, null, null)).get("status").asText())
+                .isIn("CANCELLED", "CANCELLING");
+        assertThat(MlwSubmitIT.tree(ingress.get("/service/mlw/tasks/" + mlwId, ingress.admin()))
+                .at("/individualTasks/0/status").asText()).isIn("CANCELLED", "CANCELLING");
     }
 }

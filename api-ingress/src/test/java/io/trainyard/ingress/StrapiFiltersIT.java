@@ -36,7 +36,7 @@ class StrapiFiltersIT {
         Path keys = Files.createTempFile("trainyard-keys-", ".json");
         Files.writeString(keys, new JWKSet(new OctetSequenceKeyGenerator(256).keyID("k1").generate()).toString(false));
         ingress = TestIngress.start(RealKafka.broker().bootstrapServers(),
-                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of("TRAINYARD_TOKEN_KEYS_FILE", keys.toString()));
+                "redis://127.0.0.1:" + RealRedis.server().port(), Map.of(IngressSettings.TOKEN_KEYS_FILE.env(), keys.toString()));
         HttpResponse<String> login = ingress.json("POST", "/auth/local", null,
                 "{\"identifier\":\"" + ingress.tenant + "/admin\",\"password\":\"" + TestIngress.PASSWORD + "\"}");
         token = "Bearer " + Json.MAPPER.readTree(login.body()).get("jwt").asText();

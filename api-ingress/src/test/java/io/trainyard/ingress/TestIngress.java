@@ -1,6 +1,7 @@
 package io.trainyard.ingress;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.json.Json;
 import java.io.IOException;
@@ -20,63 +21,104 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An ingress in the test JVM on a free port, with two fresh tenants (so tests sharing the one
- * Redis never see each other's data), each with an ADMIN and a READ-only user.
+ * The ingress fixture of every test that needs one: an ingress in the test JVM on a free port,
+ * with two fresh tenants (so tests sharing the one Redis never see each other's data), each with
+ * an ADMIN user, and a READ-only user in the first. Two instances may share the tenants and the
+ * data directory ({@link #alongside}), as a scaled-out ingress does.
  */
-final class TestIngress implements AutoCloseable {
-    static final String PASSWORD = "s3cret-pass";
+public final class TestIngress implements AutoCloseable {
+    public static final String PASSWORD = "s3cret-pass";
 
-    final String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
-    final String otherTenant = "o" + UUID.randomUUID().toString().substring(0, 8);
-    final Path dataDir;
-    final Ingress ingress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final String tenant;
+    public final String otherTenant;
+    public final Path dataDir;
+    public final Ingress ingress;
+    private final Path usersFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestIngress(String bootstrap, String redisUri, Map<String, String> overrides) throws IOException {
-        dataDir = Files.createTempDirectory("trainyard-ingress-");
-        // A low bcrypt cost keeps the tests fast; production hashes use HashPassword's cost.
-        String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
-        List<Map<String, Object>> users = List.of(
-                Map.of("tenant", tenant, "user", "admin", "passwordHash", hash, "roles", List.of("ADMIN")),
-                Map.of("tenant", tenant, "user", "reader", "passwordHash", hash, "roles", List.of("READ")),
-                Map.of("tenant", otherTenant, "user", "admin", "passwordHash", hash, "roles", List.of("ADMIN")));
-        Path usersFile = dataDir.resolve("users.json");
-        Files.write(usersFile, Json.write(users));
-        Map<String, String> env = new HashMap<>(Map.of(
-                "TRAINYARD_HTTP_PORT", "0",
-                "TRAINYARD_USERS_FILE", usersFile.toString(),
-                "TRAINYARD_KAFKA_BOOTSTRAP", bootstrap,
-                "TRAINYARD_REDIS_URI", redisUri,
-                "TRAINYARD_DATA_DIR", dataDir.toString()));
-        env.putAll(overrides);
-        ingress = Ingress.start(ConfigTable.load(IngressSettings.ALL, env));
+    private TestIngress(String tenant, String otherTenant, Path dataDir, Path usersFile, Map<String, String> env) {
+        this.tenant = tenant;
+        this.otherTenant = otherTenant;
+        this.dataDir = dataDir;
+        this.usersFile = usersFile;
+        this.ingress = Ingress.start(ConfigTable.load(IngressSettings.ALL, env));
     }
 
-    static TestIngress start(String bootstrap, String redisUri, Map<String, String> overrides) {
+    /** An ingress on {@code bootstrap} and {@code redisUri}, with random tenant names; {@code overrides} win. */
+    public static TestIngress start(String bootstrap, String redisUri, Map<String, String> overrides) {
+        return start("t", bootstrap, redisUri, overrides);
+    }
+
+    /**
+     * As {@link #start(String, String, String, Map)}, with the first tenant named after
+     * {@code scenario} (a chaos scenario's logs and keys are then easy to find).
+     */
+    public static TestIngress start(String scenario, String bootstrap, String redisUri, Map<String, String> overrides) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = scenario.length() == 1 ? scenario + suffix : scenario + "-" + suffix;
+        String otherTenant = "o" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            return new TestIngress(bootstrap, redisUri, overrides);
+            Path dataDir = Files.createTempDirectory("trainyard-ingress-");
+            // A low bcrypt cost keeps the tests fast; production hashes use HashPassword's cost.
+            String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
+            Path usersFile = dataDir.resolve("users.json");
+            Files.write(usersFile, Json.write(List.of(
+                    Map.of("tenant", tenant, "user", "admin", "passwordHash", hash, "roles", List.of("ADMIN")),
+                    Map.of("tenant", tenant, "user", "reader", "passwordHash", hash, "roles", List.of("READ")),
+                    Map.of("tenant", otherTenant, "user", "admin", "passwordHash", hash, "roles", List.of("ADMIN")))));
+            return new TestIngress(tenant, otherTenant, dataDir, usersFile,
+                    settings(bootstrap, redisUri, dataDir, usersFile, tenant, overrides));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    String admin() {
+    /** A second ingress instance serving the same tenants and data directory; {@code overrides} win. */
+    public TestIngress alongside(String bootstrap, String redisUri, Map<String, String> overrides) {
+        return new TestIngress(tenant, otherTenant, dataDir, usersFile,
+                settings(bootstrap, redisUri, dataDir, usersFile, tenant, overrides));
+    }
+
+    private static Map<String, String> settings(String bootstrap, String redisUri, Path dataDir, Path usersFile,
+                                                String tenant, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                IngressSettings.HTTP_PORT.env(), "0",
+                IngressSettings.USERS_FILE.env(), usersFile.toString(),
+                CommonSettings.KAFKA_BOOTSTRAP.env(), bootstrap,
+                CommonSettings.REDIS_URI.env(), redisUri,
+                CommonSettings.DATA_DIR.env(), dataDir.toString(),
+                // Its first tenant's ADMIN manages every tenant's users.
+                IngressSettings.OPERATOR_TENANT.env(), tenant));
+        env.putAll(overrides);
+        return env;
+    }
+
+    public int port() {
+        return ingress.port();
+    }
+
+    public String admin() {
         return tenant + "/admin:" + PASSWORD;
     }
 
-    String reader() {
+    public String reader() {
         return tenant + "/reader:" + PASSWORD;
     }
 
-    String readerOf(String tenantName) {
+    public String readerOf(String tenantName) {
         return tenantName + "/reader:" + PASSWORD;
     }
 
-    String otherAdmin() {
+    public String otherAdmin() {
         return otherTenant + "/admin:" + PASSWORD;
     }
 
-    URI uri(String path) {
+    /** An Authorization header value for {@code tenant/user:password}. */
+    public static String basic(String credentials) {
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + ingress.port() + path);
     }
 
@@ -84,8 +126,8 @@ final class TestIngress implements AutoCloseable {
      * Sends a request. {@code credentials} is {@code tenant/user:password} for Basic auth, or a
      * whole header value ({@code Bearer ...}, {@code Cookie:...}) when it starts with one.
      */
-    HttpResponse<String> send(String method, String path, String credentials, String contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+    public HttpResponse<String> send(String method, String path, String credentials, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (credentials != null && credentials.startsWith("Bearer ")) {
@@ -93,8 +135,7 @@ final class TestIngress implements AutoCloseable {
         } else if (credentials != null && credentials.startsWith("Cookie:")) {
             request.header("Cookie", credentials.substring("Cookie:".length()));
         } else if (credentials != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            request.header("Authorization", basic(credentials));
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -109,20 +150,19 @@ final class TestIngress implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> json(String method, String path, String credentials, String json) {
+    public HttpResponse<String> json(String method, String path, String credentials, String json) {
         return send(method, path, credentials, "application/json",
                 json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<String> get(String path, String credentials) {
+    public HttpResponse<String> get(String path, String credentials) {
         return send("GET", path, credentials, null, null);
     }
 
     /** GETs raw bytes (a resource's download). */
-    HttpResponse<byte[]> bytes(String path, String credentials) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+    public HttpResponse<byte[]> bytes(String path, String credentials) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", basic(credentials))
                 .GET().build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -135,7 +175,7 @@ final class TestIngress implements AutoCloseable {
     }
 
     /** Uploads a file as multipart/form-data field "file". */
-    HttpResponse<String> upload(String path, String credentials, String fileName, String content) {
+    public HttpResponse<String> upload(String path, String credentials, String fileName, String content) {
         String boundary = "----trainyard" + UUID.randomUUID();
         String body = "--" + boundary + "\r\n"
                 + "Content-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
@@ -149,7 +189,7 @@ final class TestIngress implements AutoCloseable {
      * Uploads a small CSV dataset and a valid workflow document ({@code fileName}, a {@code .wf})
      * that trains on it into {@code projectId}; returns the workflow resource's id.
      */
-    String uploadWorkflow(String projectId, String fileName) {
+    public String uploadWorkflow(String projectId, String fileName) {
         String base = "/service/mlw/projects/" + projectId + "/resources";
         String dataset = idOf(upload(base, admin(), "data-" + UUID.randomUUID() + ".csv", "x,label\n1,a\n2,b\n"));
         return idOf(upload(base, admin(), fileName, "{\"datasetResourceId\":\"" + dataset + "\","

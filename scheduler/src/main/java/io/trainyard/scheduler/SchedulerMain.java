@@ -24,8 +24,15 @@ public final class SchedulerMain {
         // A scheduler that can no longer follow its partitions exits, so that it is restarted and
         // the group hands its schedules to the others meanwhile. exit() runs on its own thread:
         // the shutdown hook waits for the thread that failed.
-        SchedulerService service = SchedulerService.start(config, InstantSource.system(),
-                () -> Thread.ofPlatform().start(() -> System.exit(1)));
+        SchedulerService service;
+        try {
+            service = SchedulerService.start(config, InstantSource.system(),
+                    () -> Thread.ofPlatform().start(() -> System.exit(1)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("trainyard scheduler: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         LOG.info("scheduler {} started; operations on :{}", service.instanceId(), service.opsPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,23 +2,31 @@ package io.trainyard.scheduler;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.flow.FlowLimits;
+import io.trainyard.common.flow.FlowStore;
+import io.trainyard.common.kafka.KafkaConnection;
 import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.kafka.TopicLayout;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.Heartbeat;
 import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.OpsServer;
 import io.trainyard.common.ops.ReadinessChecks;
-import io.trainyard.scheduler.canary.Canary;
-import io.trainyard.scheduler.fire.FireLedger;
-import io.trainyard.scheduler.fire.FirePlanner;
-import io.trainyard.scheduler.fire.QueuedRunLauncher;
-import io.trainyard.scheduler.kafka.ScheduleConsumer;
-import io.trainyard.scheduler.reconcile.Reconciler;
-import io.trainyard.scheduler.timer.PartitionTimer;
+import io.trainyard.common.ops.ServiceMeters;
+import io.trainyard.common.store.RedisPools;
+import io.trainyard.scheduler.internal.SchedulerMetrics;
+import io.trainyard.scheduler.internal.canary.Canary;
+import io.trainyard.scheduler.internal.fire.FireLedger;
+import io.trainyard.scheduler.internal.fire.FirePlanner;
+import io.trainyard.scheduler.internal.fire.QueuedRunLauncher;
+import io.trainyard.scheduler.internal.kafka.ScheduleConsumer;
+import io.trainyard.scheduler.internal.pipeline.PipelineReconciler;
+import io.trainyard.scheduler.internal.reconcile.FlowSweep;
+import io.trainyard.scheduler.internal.reconcile.Reconciler;
+import io.trainyard.scheduler.internal.timer.PartitionTimer;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -36,12 +44,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /** A running scheduler: the composition of its parts, started by {@link #start} and stopped by {@link #close}. */
 public final class SchedulerService implements AutoCloseable {
+    /** Redis connections: the launcher, the reconciler, the canary and the schedules' fires. */
+    private static final int REDIS_CONNECTIONS = 16;
     private final String instanceId;
-    private final JedisPooled redis;
+    private final UnifiedJedis redis;
     private final AdminClient admin;
     private final KafkaProducer<String, byte[]> producer;
     private final QueuedRunLauncher launcher;
@@ -49,21 +59,28 @@ public final class SchedulerService implements AutoCloseable {
     private final List<KafkaClientMetrics> kafkaMeters;
     private final Canary canary;
     private final Reconciler reconciler;
+    private final PipelineReconciler pipelines;
+    private final FlowSweep flowSweep;
     private final OpsServer ops;
+    private final Heartbeat beat;
 
-    private SchedulerService(String instanceId, JedisPooled redis, AdminClient admin,
+    private SchedulerService(String instanceId, UnifiedJedis redis, AdminClient admin,
                              KafkaProducer<String, byte[]> producer, QueuedRunLauncher launcher, ScheduleConsumer consumer,
-                             List<KafkaClientMetrics> kafkaMeters, Canary canary, Reconciler reconciler, OpsServer ops) {
+                             List<KafkaClientMetrics> kafkaMeters, Canary canary, Reconciler reconciler,
+                             PipelineReconciler pipelines, FlowSweep flowSweep, OpsServer ops, Heartbeat beat) {
         this.instanceId = instanceId;
         this.redis = redis;
         this.admin = admin;
         this.producer = producer;
+        this.flowSweep = flowSweep;
         this.launcher = launcher;
         this.consumer = consumer;
         this.kafkaMeters = kafkaMeters;
         this.canary = canary;
         this.reconciler = reconciler;
+        this.pipelines = pipelines;
         this.ops = ops;
+        this.beat = beat;
     }
 
     /**
@@ -71,15 +88,16 @@ public final class SchedulerService implements AutoCloseable {
      * {@code onFatal} runs if the scheduler stops on an error it cannot recover from.
      */
     public static SchedulerService start(ConfigTable config, InstantSource clock, Runnable onFatal) {
-        String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
+        KafkaConnection kafka = KafkaConnection.of(config);
+        TopicLayout layout = TopicLayout.of(config);
         String instanceId = instanceId(config.get(SchedulerSettings.INSTANCE_ID));
         Duration publishTimeout = Duration.ofMillis(config.get(SchedulerSettings.PUBLISH_TIMEOUT_MS));
         PrometheusMeterRegistry registry = ServiceMeters.create();
         // Kept open: it also answers the readiness check.
-        AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId + "-admin"));
+        AdminClient admin = AdminClient.create(kafka.config(Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId + "-admin")));
         try {
-            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+            KafkaSetup.ensureTopics(admin, layout);
         } catch (RuntimeException e) {
             admin.close(Duration.ofSeconds(2));
             throw e;
@@ -87,8 +105,14 @@ public final class SchedulerService implements AutoCloseable {
         List<KafkaClientMetrics> kafkaMeters = new ArrayList<>();
         kafkaMeters.add(KafkaClientMeters.bind(registry, admin));
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
-        JedisPooled redis = new JedisPooled(URI.create(config.get(CommonSettings.REDIS_URI)));
-        KafkaProducer<String, byte[]> producer = producer(bootstrap, instanceId, publishTimeout);
+        UnifiedJedis redis;
+        try {
+            redis = RedisPools.open(config, REDIS_CONNECTIONS);
+        } catch (RuntimeException e) {
+            admin.close(Duration.ofSeconds(2));
+            throw e;
+        }
+        KafkaProducer<String, byte[]> producer = producer(kafka, instanceId, publishTimeout);
         kafkaMeters.add(KafkaClientMeters.bind(registry, producer));
         FireLedger ledger = new FireLedger(redis, config.get(CommonSettings.RUN_HISTORY), publishTimeout);
         FirePlanner planner = new FirePlanner(ledger,
@@ -96,7 +120,7 @@ public final class SchedulerService implements AutoCloseable {
         QueuedRunLauncher launcher = new QueuedRunLauncher(ledger, planner, producer, clock, metrics, instanceId,
                 publishTimeout).start();
         Duration holdRecheck = Duration.ofMillis(config.get(SchedulerSettings.HOLD_RECHECK_MS));
-        KafkaConsumer<String, byte[]> kafkaConsumer = consumer(bootstrap, instanceId,
+        KafkaConsumer<String, byte[]> kafkaConsumer = consumer(kafka, instanceId,
                 config.get(SchedulerSettings.SESSION_TIMEOUT_MS));
         kafkaMeters.add(KafkaClientMeters.bind(registry, kafkaConsumer));
         ScheduleConsumer consumer = new ScheduleConsumer(kafkaConsumer,
@@ -113,10 +137,19 @@ public final class SchedulerService implements AutoCloseable {
                 Duration.ofMillis(config.get(SchedulerSettings.RECONCILER_INTERVAL_MS)),
                 config.get(SchedulerSettings.MAX_ATTEMPTS), publishTimeout,
                 config.get(CommonSettings.RUN_RETENTION_SECONDS), metrics, instanceId).start();
+        PipelineReconciler pipelines = new PipelineReconciler(redis, producer, InstantSource.system(),
+                Duration.ofMillis(config.get(SchedulerSettings.RECONCILER_INTERVAL_MS)), publishTimeout,
+                config.get(CommonSettings.RUN_RETENTION_SECONDS)).start();
+        // A promoted job keeps its slot for the publish timeout; the reconciler publishes it if this instance cannot.
+        FlowSweep flowSweep = new FlowSweep(new FlowStore(redis, FlowLimits.of(config, publishTimeout.toMillis()),
+                InstantSource.system()), producer, Duration.ofMillis(config.get(SchedulerSettings.FLOW_SWEEP_MS)),
+                publishTimeout).start();
         OpsServer ops = OpsServer.start(config.get(SchedulerSettings.OPS_PORT), registry,
                 ReadinessChecks.dependencies(admin, redis, InstantSource.system()).with("schedules", consumer::ready));
+        Heartbeat beat = SchedulerBeat.start(redis, instanceId, consumer::schedulesOwned, consumer::partitionsOwned,
+                InstantSource.system());
         return new SchedulerService(instanceId, redis, admin, producer, launcher, consumer, kafkaMeters, canary,
-                reconciler, ops);
+                reconciler, pipelines, flowSweep, ops, beat);
     }
 
     public String instanceId() {
@@ -153,10 +186,9 @@ public final class SchedulerService implements AutoCloseable {
         return host + "-" + ProcessHandle.current().pid();
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap, String instanceId, Duration timeout) {
+    private static KafkaProducer<String, byte[]> producer(KafkaConnection kafka, String instanceId, Duration timeout) {
         int millis = (int) timeout.toMillis();
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -165,13 +197,13 @@ public final class SchedulerService implements AutoCloseable {
                 ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, millis / 2),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, String instanceId, long sessionTimeoutMs) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static KafkaConsumer<String, byte[]> consumer(KafkaConnection kafka, String instanceId,
+                                                          long sessionTimeoutMs) {
+        return new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, Topics.SCHEDULER_GROUP,
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
                 ConsumerConfig.CLIENT_ID_CONFIG, "trainyard-scheduler-" + instanceId,
@@ -182,16 +214,19 @@ public final class SchedulerService implements AutoCloseable {
                 // partition; short waits keep a takeover and a tombstone quick.
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeoutMs,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeoutMs / 5)),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeoutMs / 5))),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
     public void close() {
+        beat.close();
         if (canary != null) {
             canary.close();
         }
         reconciler.close();
+        pipelines.close();
+        flowSweep.close();
         consumer.close();
         launcher.close();
         kafkaMeters.forEach(KafkaClientMetrics::close);

@@ -33,14 +33,20 @@ public final class SchedulerSettings {
             "How long a run may stay RUNNING past its lease (its worker died), or QUEUED past its publish deadline "
                     + "with no job on Kafka, before this instance's reconciler queues it again or ends it; it looks "
                     + "every half of this.");
+    public static final Setting<Long> FLOW_SWEEP_MS = Setting.millis("TRAINYARD_FLOW_SWEEP_MS", 250, 10, 60_000,
+            "How often this instance hands back parked jobs whose time came: rate-limited jobs due to start, and jobs "
+                    + "waiting for a concurrency key whose holder's worker died (its slot frees once its lease ran out).");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,
             "Starts a run gets: a run whose worker stopped renewing its lease is queued again while it has had "
                     + "fewer, else ended FAILED and dead-lettered. Keep it equal to the workers'.");
 
-    public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI,
+    public static final List<Setting<?>> ALL = List.of(CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.KAFKA_CLIENT_PROPERTIES, CommonSettings.KAFKA_JOB_PARTITIONS,
+            CommonSettings.KAFKA_SCHEDULE_PARTITIONS, CommonSettings.KAFKA_REPLICATION_FACTOR,
+            CommonSettings.KAFKA_MIN_INSYNC_REPLICAS, CommonSettings.REDIS_URI, CommonSettings.REDIS_TLS_CA_FILE,
             CommonSettings.RUN_HISTORY, CommonSettings.RUN_RETENTION_SECONDS, INSTANCE_ID, OPS_PORT,
             CATCH_UP_WINDOW_MS, SESSION_TIMEOUT_MS, HOLD_RECHECK_MS, PUBLISH_TIMEOUT_MS, CANARY_INTERVAL_MS,
-            RECONCILER_INTERVAL_MS, MAX_ATTEMPTS);
+            RECONCILER_INTERVAL_MS, MAX_ATTEMPTS, FLOW_SWEEP_MS, CommonSettings.FLOW_CONCURRENCY_PER_KEY,
+            CommonSettings.FLOW_RATE_PER_TENANT, CommonSettings.FLOW_RATE_PER_KEY);
 
     private SchedulerSettings() {}
 }

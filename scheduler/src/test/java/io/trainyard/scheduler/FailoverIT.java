@@ -5,17 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
 import io.trainyard.common.config.CommonSettings;
-import io.trainyard.common.local.FreePort;
 import io.trainyard.common.schedule.OverlapPolicy;
-import io.trainyard.common.schedule.SchedulePublisher;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.JavaProcess;
+import io.trainyard.ingress.SchedulePublisher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,19 +51,13 @@ class FailoverIT {
     private Instance launch(String id) throws IOException {
         int opsPort = FreePort.pick();
         Path log = Path.of("target", "failover-" + id + ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SchedulerMain.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of(
+        Process process = JavaProcess.of(SchedulerMain.class).jvm("-Xmx256m").log(log).env(Map.of(
                 CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
                 CommonSettings.REDIS_URI.env(), "redis://127.0.0.1:" + RealRedis.server().port(),
                 SchedulerSettings.INSTANCE_ID.env(), id,
                 SchedulerSettings.OPS_PORT.env(), Integer.toString(opsPort),
                 SchedulerSettings.SESSION_TIMEOUT_MS.env(), Long.toString(SESSION_TIMEOUT_MS),
-                SchedulerSettings.CATCH_UP_WINDOW_MS.env(), "60000"));
-        Process process = builder.start();
+                SchedulerSettings.CATCH_UP_WINDOW_MS.env(), "60000")).start();
         processes.add(process);
         return new Instance(id, process, opsPort);
     }
@@ -104,7 +98,7 @@ class FailoverIT {
         TestTasks tasks = new TestTasks(redis);
         Instance a = launch("a");
         Instance b = launch("b");
-        await().atMost(Duration.ofSeconds(30)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).until(() -> // two JVMs joining one group; slow on a busy machine
                 partitionsOwned(a) >= 1 && partitionsOwned(b) >= 1 && partitionsOwned(a) + partitionsOwned(b) == 4);
 
         List<String> taskIds = new ArrayList<>();

@@ -25,6 +25,6 @@ class SchedulerSettingsTest {
         assertThat(config.get(SchedulerSettings.CANARY_INTERVAL_MS)).as("the canary is off by default").isZero();
         assertThatThrownBy(() -> ConfigTable.load(SchedulerSettings.ALL,
                 Map.of(SchedulerSettings.SESSION_TIMEOUT_MS.env(), "100")))
-                .hasMessageContaining("TRAINYARD_SCHEDULER_SESSION_TIMEOUT_MS");
+                .hasMessageContaining(SchedulerSettings.SESSION_TIMEOUT_MS.env());
     }
 }

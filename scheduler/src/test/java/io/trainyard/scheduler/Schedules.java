@@ -4,7 +4,7 @@ import io.trainyard.common.job.JobType;
 import io.trainyard.common.schedule.OverlapPolicy;
 import io.trainyard.common.schedule.RunTemplate;
 import io.trainyard.common.schedule.ScheduleDefinition;
-import io.trainyard.common.schedule.ScheduleRequest;
+import io.trainyard.ingress.ScheduleRequest;
 import java.time.Duration;
 import java.time.Instant;
 

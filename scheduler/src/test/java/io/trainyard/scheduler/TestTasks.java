@@ -1,6 +1,6 @@
 package io.trainyard.scheduler;
 
-import io.trainyard.common.store.TaskStore;
+import io.trainyard.ingress.TaskStore;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

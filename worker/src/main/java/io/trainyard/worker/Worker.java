@@ -3,36 +3,42 @@ package io.trainyard.worker;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.trainyard.common.ops.ServiceMeters;
 import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
+import io.trainyard.common.flow.FlowLimits;
+import io.trainyard.common.flow.FlowStore;
+import io.trainyard.common.kafka.KafkaConnection;
 import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.kafka.TopicLayout;
 import io.trainyard.common.kafka.Topics;
+import io.trainyard.common.ops.Heartbeat;
 import io.trainyard.common.ops.KafkaClientMeters;
 import io.trainyard.common.ops.OpsServer;
 import io.trainyard.common.ops.ReadinessChecks;
+import io.trainyard.common.ops.ServiceMeters;
+import io.trainyard.common.pipeline.PipelineSteps;
 import io.trainyard.common.resource.ResourceFiles;
 import io.trainyard.common.store.RedisPools;
-import io.trainyard.common.store.RunLedger;
-import io.trainyard.worker.metrics.ShareConsumerMeters;
-import io.trainyard.worker.metrics.WorkerMetrics;
-import io.trainyard.worker.poll.DeadLetters;
-import io.trainyard.worker.poll.JobCopies;
-import io.trainyard.worker.poll.JobRecordHandler;
-import io.trainyard.worker.poll.ShareGroupPoller;
-import io.trainyard.worker.retry.RetryPolicy;
-import io.trainyard.worker.run.CancelListener;
-import io.trainyard.worker.run.JobKind;
-import io.trainyard.worker.run.JobKinds;
-import io.trainyard.worker.run.JobRunner;
-import io.trainyard.worker.run.RunEnvironment;
-import io.trainyard.worker.run.RunRegistry;
-import io.trainyard.worker.run.StopReason;
-import io.trainyard.worker.sandbox.ProcessSupervisor;
-import io.trainyard.worker.sandbox.SandboxLimits;
+import io.trainyard.worker.internal.metrics.ShareConsumerMeters;
+import io.trainyard.worker.internal.metrics.WorkerMetrics;
+import io.trainyard.worker.internal.poll.DeadLetters;
+import io.trainyard.worker.internal.poll.FlowAdmission;
+import io.trainyard.worker.internal.poll.JobCopies;
+import io.trainyard.worker.internal.poll.JobRecordHandler;
+import io.trainyard.worker.internal.poll.ShareGroupPoller;
+import io.trainyard.worker.internal.retry.RetryPolicy;
+import io.trainyard.worker.internal.run.CancelListener;
+import io.trainyard.worker.internal.run.JobKinds;
+import io.trainyard.worker.internal.run.JobRunner;
+import io.trainyard.worker.internal.run.RunEnvironment;
+import io.trainyard.worker.internal.run.RunRegistry;
+import io.trainyard.worker.internal.run.StopReason;
+import io.trainyard.worker.internal.sandbox.ProcessSupervisor;
+import io.trainyard.worker.internal.sandbox.SandboxLimits;
+import io.trainyard.worker.internal.sandbox.WarmPool;
+import io.trainyard.worker.internal.sandbox.WarmProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,7 +57,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A running worker: the composition of poller, runner, sandbox, cancel listener and operations
@@ -71,7 +77,7 @@ public final class Worker implements AutoCloseable {
 
     private final String workerId;
     private final ConfigTable config;
-    private final JedisPooled redis;
+    private final UnifiedJedis redis;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AdminClient admin;
     private final List<KafkaClientMetrics> kafkaMeters;
@@ -79,8 +85,10 @@ public final class Worker implements AutoCloseable {
     private final ShareGroupPoller poller;
     private final CancelListener cancels;
     private final OpsServer ops;
+    private final Heartbeat beat;
     private final PrometheusMeterRegistry meters;
     private final Path workRoot;
+    private final WarmPool warm;
     private volatile boolean closed;
 
     private Worker(Builder b) {
@@ -94,8 +102,10 @@ public final class Worker implements AutoCloseable {
         this.poller = b.poller;
         this.cancels = b.cancels;
         this.ops = b.ops;
+        this.beat = b.beat;
         this.meters = b.meters;
         this.workRoot = b.workRoot;
+        this.warm = b.warm;
     }
 
     public static Worker start(ConfigTable config) {
@@ -104,8 +114,13 @@ public final class Worker implements AutoCloseable {
 
     /** Starts a worker whose job kinds are the standard ones, replaced by {@code kinds} where given. */
     public static Worker start(ConfigTable config, List<JobKind> kinds) {
+        return start(config, kinds, InstantSource.system());
+    }
+
+    /** As {@link #start(ConfigTable, List)}, on {@code clock} (the time of its records and leases). */
+    public static Worker start(ConfigTable config, List<JobKind> kinds, InstantSource clock) {
         SandboxChoice.Chosen sandbox = SandboxChoice.choose(config);
-        Builder b = new Builder(config);
+        Builder b = new Builder(config, clock);
         try {
             b.build(sandbox, kinds);
         } catch (RuntimeException e) {
@@ -153,6 +168,7 @@ public final class Worker implements AutoCloseable {
         closed = true;
         Duration grace = Duration.ofMillis(config.get(WorkerSettings.SHUTDOWN_GRACE_MS));
         LOG.info("worker {} stopping: {} running job(s), grace {} ms", workerId, poller.busySlots(), grace.toMillis());
+        beat.close();
         poller.drain(grace, () -> registry.stopAll(StopReason.SHUTDOWN));
         poller.close();
         cancels.close();
@@ -161,6 +177,9 @@ public final class Worker implements AutoCloseable {
         admin.close(Duration.ofSeconds(2));
         redis.close();
         ops.close();
+        if (warm != null) {
+            warm.close();
+        }
         deleteTree(workRoot);
         LOG.info("worker {} stopped", workerId);
     }
@@ -180,7 +199,7 @@ public final class Worker implements AutoCloseable {
     private static final class Builder {
         final ConfigTable config;
         final String workerId;
-        JedisPooled redis;
+        UnifiedJedis redis;
         KafkaProducer<byte[], byte[]> producer;
         AdminClient admin;
         final List<KafkaClientMetrics> kafkaMeters = new ArrayList<>();
@@ -188,34 +207,38 @@ public final class Worker implements AutoCloseable {
         ShareGroupPoller poller;
         CancelListener cancels;
         OpsServer ops;
+        Heartbeat beat;
         PrometheusMeterRegistry meters;
         Path workRoot;
+        WarmPool warm;
 
-        Builder(ConfigTable config) {
+        final InstantSource clock;
+
+        Builder(ConfigTable config, InstantSource clock) {
             this.config = config;
+            this.clock = clock;
             this.workerId = config.get(WorkerSettings.WORKER_ID);
         }
 
         void build(SandboxChoice.Chosen sandbox, List<JobKind> extraKinds) {
-            String bootstrap = config.get(CommonSettings.KAFKA_BOOTSTRAP);
+            KafkaConnection kafka = KafkaConnection.of(config);
+            TopicLayout layout = TopicLayout.of(config);
             int slots = config.get(WorkerSettings.SLOTS);
             int[] lanes = WorkerSettings.laneCapacities(slots, config.get(WorkerSettings.BATCH));
             long leaseMs = config.get(WorkerSettings.LEASE_MS);
             int maxAttempts = config.get(WorkerSettings.MAX_ATTEMPTS);
-            InstantSource clock = InstantSource.system();
 
             meters = ServiceMeters.create(Tags.of("worker", workerId));
             // Kept open: it also answers the readiness check.
-            admin = AdminClient.create(Map.of("bootstrap.servers", bootstrap, "client.id", clientId("admin")));
+            admin = AdminClient.create(kafka.config(Map.of("client.id", clientId("admin"))));
             kafkaMeters.add(KafkaClientMeters.bind(meters, admin));
-            KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+            KafkaSetup.ensureTopics(admin, layout);
             KafkaSetup.configureShareGroup(admin, Topics.WORKER_GROUP, DELIVERY_LIMIT, (int) leaseMs);
             // Runs' heartbeats and progress writes (virtual threads), and one pipeline at a time per lane;
-            // a bounded wait for a free connection (see RedisPools).
-            redis = RedisPools.pooled(URI.create(config.get(CommonSettings.REDIS_URI)), Math.min(2 * slots + 4, 512));
-            redis.ping();
-            producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
-                    "enable.idempotence", "true", "client.id", clientId("dlq")),
+            // a bounded wait for a free connection (see RedisPools); one more for the cancel channel.
+            redis = RedisPools.open(config, Math.min(2 * slots + 5, 512));
+            producer = new KafkaProducer<>(kafka.config(Map.of("acks", "all",
+                    "enable.idempotence", "true", "client.id", clientId("dlq"))),
                     new ByteArraySerializer(), new ByteArraySerializer());
             kafkaMeters.add(KafkaClientMeters.bind(meters, producer));
             WorkerMetrics metrics = new WorkerMetrics(meters);
@@ -231,7 +254,12 @@ public final class Worker implements AutoCloseable {
                     config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS) + 1L,
                     config.get(WorkerSettings.MEMORY_MB) * 1024L * 1024L, sandbox.maxProcesses(),
                     1L << 30, config.get(WorkerSettings.MAX_OUTPUT_BYTES));
-            RunEnvironment environment = new RunEnvironment(config, sandbox.sandbox(), new ProcessSupervisor(clock),
+            warm = SandboxChoice.warmPool(config, sandbox, workRoot, limits);
+            if (warm != null) {
+                metrics.warmSandboxes(warm::waiting, List.of(WarmProfile.SCRIPT, WarmProfile.TRAINER));
+            }
+            RunEnvironment environment = new RunEnvironment(config, warm != null ? warm : sandbox.sandbox(),
+                    new ProcessSupervisor(clock),
                     new ResourceFiles(Path.of(config.get(CommonSettings.DATA_DIR))),
                     Path.of(config.get(WorkerSettings.PYTHON)), limits, workRoot, clock, redis);
             JobKinds kinds = JobKinds.standard(environment);
@@ -240,15 +268,21 @@ public final class Worker implements AutoCloseable {
             }
             RetryPolicy retry = RetryPolicy.custom().maxAttempts(maxAttempts)
                     .backoff(Duration.ofMillis(config.get(WorkerSettings.RETRY_BACKOFF_MS)), 2.0).build();
-            JobRunner runner = new JobRunner(workerId, new RunLedger(redis, leaseMs, config.get(CommonSettings.RUN_RETENTION_SECONDS), maxAttempts), redis, kinds, environment, retry,
-                    registry, metrics, leaseMs, config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS),
-                    config.get(WorkerSettings.MAX_TIMEOUT_SECONDS));
-            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId),
-                    new JobCopies(producer), metrics, DELIVERY_LIMIT, workerId);
+            JobRunner.Settings runnerSettings = new JobRunner.Settings(workerId, leaseMs,
+                    config.get(WorkerSettings.DEFAULT_TIMEOUT_SECONDS), config.get(WorkerSettings.MAX_TIMEOUT_SECONDS), retry);
+            RunLedger ledger = new RunLedger(redis, leaseMs, config.get(CommonSettings.RUN_RETENTION_SECONDS), maxAttempts,
+                    clock);
+            JobRunner runner = new JobRunner(runnerSettings, ledger, redis, kinds, environment, registry, metrics,
+                    new StepEnds(new PipelineSteps(redis, config.get(CommonSettings.RUN_RETENTION_SECONDS)), producer,
+                            clock));
+            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId, clock),
+                    new JobCopies(producer), metrics, DELIVERY_LIMIT, workerId,
+                    new FlowAdmission(new FlowStore(redis, FlowLimits.of(config, leaseMs), clock), producer));
 
-            cancels = new CancelListener(URI.create(config.get(CommonSettings.REDIS_URI)), registry).start();
-            poller = new ShareGroupPoller((lane, maxRecords) -> shareConsumer(bootstrap, lane, maxRecords),
-                    config.get(WorkerSettings.TOPICS), lanes, handler, clock, leaseMs).start();
+            cancels = new CancelListener(redis, registry).start();
+            poller = new ShareGroupPoller((lane, maxRecords) -> shareConsumer(kafka, lane, maxRecords),
+                    Topics.withPriorities(config.get(WorkerSettings.TOPICS)), lanes, handler, clock, leaseMs,
+                    config.get(WorkerSettings.LOW_PRIORITY_SHARE), config.get(WorkerSettings.HIGH_PRIORITY_SLOTS)).start();
             metrics.slots(poller::busySlots, slots, lanes.length);
             metrics.renewals(poller, ShareGroupPoller::renewals);
             metrics.handedBack(poller, ShareGroupPoller::handedBack);
@@ -256,11 +290,11 @@ public final class Worker implements AutoCloseable {
             ops = OpsServer.start(config.get(WorkerSettings.OPS_PORT), meters,
                     ReadinessChecks.dependencies(admin, redis, clock)
                             .with("worker", () -> poller.taking() && cancels.subscribed()));
+            beat = WorkerBeat.start(redis, workerId, slots, poller::busySlots, meters, clock);
         }
 
-        private ShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, int lane, int maxRecords) {
-            return new KafkaShareConsumer<>(Map.of(
-                    "bootstrap.servers", bootstrap,
+        private ShareConsumer<byte[], byte[]> shareConsumer(KafkaConnection kafka, int lane, int maxRecords) {
+            return new KafkaShareConsumer<>(kafka.config(Map.of(
                     "group.id", Topics.WORKER_GROUP,
                     "client.id", clientId("lane-" + lane),
                     "share.acknowledgement.mode", "explicit",
@@ -268,7 +302,7 @@ public final class Worker implements AutoCloseable {
                     "max.poll.records", maxRecords,
                     // A lane polls only when the worker has room for its records, which may be
                     // rarely; it must stay in the group meanwhile.
-                    "max.poll.interval.ms", LANE_MAX_POLL_INTERVAL_MS),
+                    "max.poll.interval.ms", LANE_MAX_POLL_INTERVAL_MS)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 
@@ -278,7 +312,7 @@ public final class Worker implements AutoCloseable {
 
         void closeQuietly() {
             kafkaMeters.forEach(KafkaClientMetrics::close);
-            for (AutoCloseable c : new AutoCloseable[] {poller, cancels, ops, producer, admin, redis}) {
+            for (AutoCloseable c : new AutoCloseable[] {beat, poller, cancels, ops, producer, admin, redis, warm}) {
                 if (c != null) {
                     try {
                         c.close();

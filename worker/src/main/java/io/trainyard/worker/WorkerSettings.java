@@ -24,8 +24,17 @@ public final class WorkerSettings {
                     + "ended, so 1 suits long scripts; short jobs (NOOP, quick scripts) go fastest with a few hundred.");
     public static final Setting<List<String>> TOPICS = new Setting<>("TRAINYARD_WORKER_TOPICS", "list",
             "trainyard.jobs.script,trainyard.jobs.training",
-            "Comma-separated job topics this worker consumes (share group trainyard-workers).",
+            "Comma-separated job topics this worker consumes (share group trainyard-workers); each of Trainyard's "
+                    + "own jobs topics brings its high and low priority topics (<topic>.high, <topic>.low).",
             WorkerSettings::topicList);
+    public static final Setting<Integer> LOW_PRIORITY_SHARE = Setting.integer("TRAINYARD_WORKER_LOW_PRIORITY_SHARE", 4,
+            1, 1_000, "While jobs of several priorities wait, at least one in this many of the worker's fetches goes "
+                    + "to a waiting lower priority, so low jobs are never starved; 1 gives priorities no precedence.");
+    public static final Setting<Integer> HIGH_PRIORITY_SLOTS = Setting.integer("TRAINYARD_WORKER_HIGH_PRIORITY_SLOTS", 0,
+            0, 1_000_000, "Slots beyond TRAINYARD_WORKER_SLOTS that only high-priority jobs take: lanes of this "
+                    + "capacity in all (up to 4 per topic) keep a fetch open on the high topics, so a high job starts as fast as on an idle queue "
+                    + "however many lower jobs fill the other slots; 0 for none (a high job then takes the next slot "
+                    + "that frees).");
     public static final Setting<SandboxMode> SANDBOX = new Setting<>("TRAINYARD_SANDBOX", "bwrap or none", "bwrap",
             "bwrap runs scripts in bubblewrap (no network, read-only system, private /tmp); none runs python "
                     + "directly (still with resource limits). With bwrap absent the worker refuses to start.",
@@ -46,6 +55,15 @@ public final class WorkerSettings {
     public static final Setting<Integer> MAX_PROCESSES = Setting.integer("TRAINYARD_SANDBOX_MAX_PROCESSES", 64,
             1, 100_000, "Processes and threads a run may create. Enforced when the worker runs as root: each "
                     + "run then gets a user id of its own (setpriv), which RLIMIT_NPROC needs.");
+    public static final Setting<Integer> WARM_SCRIPT_SANDBOXES = Setting.integer("TRAINYARD_WARM_SCRIPT_SANDBOXES", 2, 0,
+            64, "Sandboxes with a Python interpreter started (bwrap only) waiting for a script job, so that it starts "
+                    + "without the sandbox's and interpreter's start-up; each serves one job and dies. 0 starts every script cold.");
+    public static final Setting<Integer> WARM_TRAINER_SANDBOXES = Setting.integer("TRAINYARD_WARM_TRAINER_SANDBOXES", 1,
+            0, 64, "Sandboxes waiting for a training job with the trainer's imports (pandas, scikit-learn) done, "
+                    + "when the worker consumes the training topic; each serves one job and dies. 0 starts every training cold.");
+    public static final Setting<Integer> WARM_MEMORY_MB = Setting.integer("TRAINYARD_WARM_SANDBOX_MEMORY_MB", 512, 16,
+            1 << 20, "Most resident memory, in MiB, the waiting sandboxes hold together (measured: one for scripts about "
+                    + "13 MiB, one for training about 140 MiB); the pool starts no sandbox that would exceed it.");
     public static final Setting<Long> LEASE_MS = Setting.millis("TRAINYARD_LEASE_MS", 30_000, 15_000, 60_000,
             "Acquisition lock of a job record and lease of a run in Redis; both are renewed while it runs.");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("TRAINYARD_MAX_ATTEMPTS", 3, 1, 8,
@@ -58,10 +76,14 @@ public final class WorkerSettings {
             "Port of /metrics, /health/live and /health/ready; 0 picks a free one.");
 
     public static final List<Setting<?>> ALL = List.of(
-            CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.REDIS_URI, CommonSettings.DATA_DIR,
-            CommonSettings.RUN_RETENTION_SECONDS, WORKER_ID, SLOTS, BATCH, TOPICS, SANDBOX, PYTHON, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS,
-            MAX_OUTPUT_BYTES, MEMORY_MB, MAX_PROCESSES, LEASE_MS, MAX_ATTEMPTS, RETRY_BACKOFF_MS,
-            SHUTDOWN_GRACE_MS, OPS_PORT);
+            CommonSettings.KAFKA_BOOTSTRAP, CommonSettings.KAFKA_CLIENT_PROPERTIES, CommonSettings.KAFKA_JOB_PARTITIONS,
+            CommonSettings.KAFKA_SCHEDULE_PARTITIONS, CommonSettings.KAFKA_REPLICATION_FACTOR,
+            CommonSettings.KAFKA_MIN_INSYNC_REPLICAS, CommonSettings.REDIS_URI, CommonSettings.REDIS_TLS_CA_FILE, CommonSettings.DATA_DIR,
+            CommonSettings.RUN_RETENTION_SECONDS, WORKER_ID, SLOTS, BATCH, TOPICS, LOW_PRIORITY_SHARE, HIGH_PRIORITY_SLOTS, SANDBOX, PYTHON, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS,
+            MAX_OUTPUT_BYTES, MEMORY_MB, MAX_PROCESSES, WARM_SCRIPT_SANDBOXES, WARM_TRAINER_SANDBOXES, WARM_MEMORY_MB,
+            LEASE_MS, MAX_ATTEMPTS, RETRY_BACKOFF_MS,
+            SHUTDOWN_GRACE_MS, OPS_PORT, CommonSettings.FLOW_CONCURRENCY_PER_KEY, CommonSettings.FLOW_RATE_PER_TENANT,
+            CommonSettings.FLOW_RATE_PER_KEY);
 
     /** How scripts are isolated. */
     public enum SandboxMode {

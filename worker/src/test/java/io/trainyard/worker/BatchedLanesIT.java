@@ -7,10 +7,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.kafka.Topics;
-import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.ingress.TaskStore;
 import io.trainyard.worker.testing.ScriptedKind;
 import io.trainyard.worker.testing.WorkerHarness;
 import java.time.Duration;
@@ -53,8 +53,8 @@ class BatchedLanesIT {
             harness.redis().hset(new TenantKeys(TENANT).run(runId), Map.of("id", runId, "tenant", TENANT, "status", "QUEUED"));
             tasks.cancelRun(TENANT, runId, System.currentTimeMillis());
         }
-        try (Worker worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "batch-worker",
-                "TRAINYARD_WORKER_SLOTS", "16", "TRAINYARD_WORKER_BATCH", "8")), List.of(kind))) {
+        try (Worker worker = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "batch-worker",
+                WorkerSettings.SLOTS.env(), "16", WorkerSettings.BATCH.env(), "8")), List.of(kind))) {
             List<String> all = new ArrayList<>();
             for (List<String> group : List.of(ok, flaky, broken, cancelled)) {
                 all.addAll(group);
@@ -106,8 +106,8 @@ class BatchedLanesIT {
         String long1 = "hold-" + Ids.next();
         List<String> quick = ids("ok-", 3);
         // The broker's shortest lock is 15 s; the run outlives it, so only RENEW keeps the record this lane's.
-        try (Worker worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "renewing-lanes",
-                "TRAINYARD_WORKER_SLOTS", "8", "TRAINYARD_WORKER_BATCH", "4", "TRAINYARD_LEASE_MS", "15000")),
+        try (Worker worker = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "renewing-lanes",
+                WorkerSettings.SLOTS.env(), "8", WorkerSettings.BATCH.env(), "4", WorkerSettings.LEASE_MS.env(), "15000")),
                 List.of(kind))) {
             try {
                 renewsWhileOthersWork(worker, long1, quick);
@@ -147,8 +147,8 @@ class BatchedLanesIT {
             harness.publishAsync(key, WorkerHarness.of(TENANT, runId, JobType.NOOP));
         }
         harness.flush();
-        Worker first = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "leaving-lanes",
-                "TRAINYARD_WORKER_SLOTS", "4", "TRAINYARD_WORKER_BATCH", "4", "TRAINYARD_SHUTDOWN_GRACE_MS", "3000")),
+        Worker first = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "leaving-lanes",
+                WorkerSettings.SLOTS.env(), "4", WorkerSettings.BATCH.env(), "4", WorkerSettings.SHUTDOWN_GRACE_MS.env(), "3000")),
                 List.of(kind));
         try {
             for (String runId : held) {
@@ -174,8 +174,8 @@ class BatchedLanesIT {
         }
 
         ScriptedKind next = new ScriptedKind();
-        try (Worker second = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "next-lanes",
-                "TRAINYARD_WORKER_SLOTS", "4", "TRAINYARD_WORKER_BATCH", "4")), List.of(next))) {
+        try (Worker second = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "next-lanes",
+                WorkerSettings.SLOTS.env(), "4", WorkerSettings.BATCH.env(), "4")), List.of(next))) {
             TaskStore tasks = new TaskStore(harness.redis());
             for (String runId : endless) {
                 assertThat(harness.awaitStatus(TENANT, runId, "RUNNING", START)).containsEntry("workerId", "next-lanes")

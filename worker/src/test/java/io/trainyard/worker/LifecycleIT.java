@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
 import io.trainyard.common.job.RunStatus;
-import io.trainyard.common.store.RunLedger;
-import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.ingress.TaskStore;
 import io.trainyard.worker.testing.WorkerHarness;
 import java.time.Duration;
 import java.util.Map;
@@ -38,8 +37,8 @@ class LifecycleIT {
     @Test
     void aRunLongerThanTheAcquisitionLockKeepsItsRecordAndRunsOnce() {
         // The broker's shortest lock is 15 s; the run outlives it, so only RENEW keeps the record ours.
-        try (Worker worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "renewing-worker",
-                "TRAINYARD_LEASE_MS", "15000")))) {
+        try (Worker worker = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "renewing-worker",
+                WorkerSettings.LEASE_MS.env(), "15000")))) {
             String runId = Ids.next();
             harness.publish(WorkerHarness.code(TENANT, runId, "import time\ntime.sleep(17)\nprint('done')\n", 60));
 
@@ -52,7 +51,7 @@ class LifecycleIT {
 
     @Test
     void anAttemptThatLostItsRunToANewerEpochKillsItsProcessAndWritesNothing() {
-        try (Worker worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "fenced-worker")))) {
+        try (Worker worker = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "fenced-worker")))) {
             String runId = Ids.next();
             harness.publish(WorkerHarness.code(TENANT, runId, "while True:\n    pass\n", 120));
             long pid = Long.parseLong(await().atMost(START).until(() -> harness.run(TENANT, runId).get("pID"),
@@ -76,8 +75,8 @@ class LifecycleIT {
     void onShutdownRunsFinishWithinTheGracePeriodAndTheRestGoBackToTheQueue() {
         String quick = Ids.next();
         String endless = Ids.next();
-        Worker first = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "leaving-worker",
-                "TRAINYARD_SHUTDOWN_GRACE_MS", "3000")));
+        Worker first = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "leaving-worker",
+                WorkerSettings.SHUTDOWN_GRACE_MS.env(), "3000")));
         try {
             harness.publish(WorkerHarness.code(TENANT, quick, "import time\ntime.sleep(1.5)\nprint('made it')\n", 60));
             harness.publish(WorkerHarness.code(TENANT, endless, "while True:\n    pass\n", 120));
@@ -91,7 +90,7 @@ class LifecycleIT {
         assertThat(harness.run(TENANT, endless)).containsEntry("status", "QUEUED").containsEntry("workerId", "leaving-worker");
         assertThat(harness.run(TENANT, endless).get("message")).contains("Released");
 
-        try (Worker second = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "next-worker")))) {
+        try (Worker second = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "next-worker")))) {
             Map<String, String> taken = harness.awaitStatus(TENANT, endless, "RUNNING", START);
             assertThat(taken).containsEntry("workerId", "next-worker").containsEntry("epoch", "2");
 

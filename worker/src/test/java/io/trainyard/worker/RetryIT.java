@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
+import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.job.JobType;
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
-import io.trainyard.common.kafka.DeadLetterHeaders;
-import io.trainyard.worker.retry.PermanentFailure;
-import io.trainyard.worker.retry.RetryableFailure;
-import io.trainyard.worker.retry.RunFailure;
-import io.trainyard.worker.run.JobKind;
-import io.trainyard.worker.run.Outcome;
-import io.trainyard.worker.run.RunContext;
+import io.trainyard.worker.internal.retry.PermanentFailure;
+import io.trainyard.worker.internal.retry.RetryableFailure;
+import io.trainyard.worker.internal.retry.RunFailure;
 import io.trainyard.worker.testing.WorkerHarness;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,7 +62,7 @@ class RetryIT {
     @BeforeAll
     static void startWorker() {
         harness = new WorkerHarness();
-        worker = Worker.start(harness.config(Map.of("TRAINYARD_WORKER_ID", "retry-worker")), List.of(SCRIPTED_FAILURES));
+        worker = Worker.start(harness.config(Map.of(WorkerSettings.WORKER_ID.env(), "retry-worker")), List.of(SCRIPTED_FAILURES));
     }
 
     @AfterAll
@@ -99,7 +97,7 @@ class RetryIT {
         assertThat(headers.get(DeadLetterHeaders.REASON)).contains("3 of 3 attempts");
         assertThat(headers).containsEntry(DeadLetterHeaders.ATTEMPTS, "3").containsEntry(DeadLetterHeaders.WORKER, "retry-worker")
                 .containsEntry(DeadLetterHeaders.SOURCE_TOPIC, Topics.SCRIPT_JOBS);
-        assertThat(headers.get("value")).contains(runId, "\"schemaVersion\":1");
+        assertThat(headers.get("value")).contains(runId, "\"schemaVersion\":" + JobMessage.SCHEMA_VERSION);
     }
 
     @Test

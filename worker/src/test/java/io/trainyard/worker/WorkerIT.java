@@ -5,18 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
 import io.trainyard.common.job.JobType;
+import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.common.kafka.Topics;
-import io.trainyard.common.store.TaskStore;
 import io.trainyard.common.store.TenantKeys;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
-import io.trainyard.common.kafka.DeadLetterHeaders;
+import io.trainyard.ingress.TaskStore;
 import io.trainyard.worker.testing.WorkerHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,9 +106,9 @@ class WorkerIT {
     @Test
     void malformedMessagesGoToTheDeadLetterTopicWithAReasonAndTheNextJobStillRuns() {
         String badJson = "bad-" + Ids.next();
-        String badVersion = "v2-" + Ids.next();
+        String badVersion = "v9-" + Ids.next();
         harness.publish(Topics.SCRIPT_JOBS, badJson, "{this is not json " + badJson);
-        harness.publish(Topics.SCRIPT_JOBS, badVersion, "{\"schemaVersion\":2,\"runId\":\"" + badVersion
+        harness.publish(Topics.SCRIPT_JOBS, badVersion, "{\"schemaVersion\":9,\"runId\":\"" + badVersion
                 + "\",\"taskId\":\"t\",\"tenant\":\"" + TENANT + "\",\"type\":\"NOOP\"}");
         String good = Ids.next();
         harness.publish(WorkerHarness.code(TENANT, good, "print('still here')", 30));
@@ -117,7 +116,7 @@ class WorkerIT {
         assertThat(harness.awaitEnd(TENANT, good, START)).containsEntry("status", "COMPLETED");
         Map<String, String> reasons = deadLetterReasons(List.of(badJson, badVersion));
         assertThat(reasons.get(badJson)).startsWith("not a job message");
-        assertThat(reasons.get(badVersion)).contains("unsupported schemaVersion 2");
+        assertThat(reasons.get(badVersion)).contains("unsupported schemaVersion 9");
         assertThat(harness.run(TENANT, badVersion)).isEmpty();
     }
 

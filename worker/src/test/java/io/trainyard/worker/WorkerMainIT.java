@@ -3,9 +3,11 @@ package io.trainyard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.trainyard.common.local.FreePort;
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.JavaProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,26 +29,19 @@ class WorkerMainIT {
     @TempDir
     Path dir;
 
-    private Process launch(Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("worker.log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("TRAINYARD_"));
-        builder.environment().putAll(env);
-        return builder.start();
+    private Process launch(Map<String, String> env) {
+        return JavaProcess.of(WorkerMain.class).env(env).log(dir.resolve("worker.log")).start();
     }
 
     @Test
     void onSigtermTheWorkerStopsGracefullyAndExitsZero() throws Exception {
         int opsPort = FreePort.pick();
         Process worker = launch(Map.of(
-                "TRAINYARD_KAFKA_BOOTSTRAP", RealKafka.broker().bootstrapServers(),
-                "TRAINYARD_REDIS_URI", "redis://127.0.0.1:" + RealRedis.server().port(),
-                "TRAINYARD_DATA_DIR", dir.resolve("data").toString(),
-                "TRAINYARD_WORKER_ID", "process-worker",
-                "TRAINYARD_OPS_PORT", Integer.toString(opsPort)));
+                CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
+                CommonSettings.REDIS_URI.env(), "redis://127.0.0.1:" + RealRedis.server().port(),
+                CommonSettings.DATA_DIR.env(), dir.resolve("data").toString(),
+                WorkerSettings.WORKER_ID.env(), "process-worker",
+                WorkerSettings.OPS_PORT.env(), Integer.toString(opsPort)));
         try {
             HttpClient http = HttpClient.newHttpClient();
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
@@ -66,7 +60,7 @@ class WorkerMainIT {
 
     @Test
     void aBadSettingIsNamedAndTheWorkerDoesNotStart() throws Exception {
-        Process worker = launch(Map.of("TRAINYARD_WORKER_SLOTS", "many", "TRAINYARD_SANDBOX", "docker"));
+        Process worker = launch(Map.of(WorkerSettings.SLOTS.env(), "many", WorkerSettings.SANDBOX.env(), "docker"));
 
         assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(worker.exitValue()).isEqualTo(2);
@@ -75,7 +69,7 @@ class WorkerMainIT {
 
     @Test
     void aMissingInterpreterIsNamed() throws Exception {
-        Process worker = launch(Map.of("TRAINYARD_PYTHON", "/nonexistent/python3"));
+        Process worker = launch(Map.of(WorkerSettings.PYTHON.env(), "/nonexistent/python3"));
 
         assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(worker.exitValue()).isEqualTo(2);

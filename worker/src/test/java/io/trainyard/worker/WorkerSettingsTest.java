@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trainyard.common.config.ConfigTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,8 @@ class WorkerSettingsTest {
 
     @Test
     void badValuesAreNamed() {
-        assertThatThrownBy(() -> ConfigTable.load(WorkerSettings.ALL, Map.of("TRAINYARD_WORKER_TOPICS", " , ",
-                "TRAINYARD_LEASE_MS", "5000", "TRAINYARD_SANDBOX", "docker")))
+        assertThatThrownBy(() -> ConfigTable.load(WorkerSettings.ALL, Map.of(WorkerSettings.TOPICS.env(), " , ",
+                WorkerSettings.LEASE_MS.env(), "5000", WorkerSettings.SANDBOX.env(), "docker")))
                 .hasMessageContaining("TRAINYARD_WORKER_TOPICS: names no topic")
                 .hasMessageContaining("TRAINYARD_LEASE_MS: 5000 is outside 15000..60000")
                 .hasMessageContaining("TRAINYARD_SANDBOX: expected bwrap or none");

@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
  * or Redis is asked at most once per period. Callers that arrive while a check runs wait for it
  * and share its answer.
  */
-public final class CachedCheck implements BooleanSupplier {
+final class CachedCheck implements BooleanSupplier {
     private final BooleanSupplier check;
     private final InstantSource clock;
     private final long maxAgeMillis;

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Whether Kafka and Redis answer right now, each asked the cheapest way it can be. */
-public final class Reachability {
+final class Reachability {
     /** Below the 3 s timeout of the deployments' readiness probes. */
     public static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(2);
 

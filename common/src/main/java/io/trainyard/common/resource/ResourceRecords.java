@@ -1,5 +1,6 @@
 package io.trainyard.common.resource;
 
+import io.trainyard.common.store.SlotTransaction;
 import io.trainyard.common.store.LuaScript;
 import io.trainyard.common.store.TenantKeys;
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class ResourceRecords {
 
     public void delete(String tenant, String projectId, String resourceId) {
         ResourceKeys keys = new ResourceKeys(tenant);
-        try (var tx = redis.multi()) {
+        try (var tx = SlotTransaction.on(redis, keys.projectResources(projectId))) {
             tx.del(keys.resource(resourceId));
             tx.zrem(keys.projectResources(projectId), resourceId);
             tx.exec();

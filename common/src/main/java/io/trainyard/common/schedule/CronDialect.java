@@ -3,7 +3,7 @@ package io.trainyard.common.schedule;
 import java.util.List;
 
 /** The cron dialects a {@link CronSchedule} accepts, told apart by the expression's shape. */
-public enum CronDialect {
+enum CronDialect {
     /** Unix crontab, 5 fields; day-of-week 0-7, 0 and 7 are Sunday. */
     UNIX(List.of("minute", "hour", "day-of-month", "month", "day-of-week")),
     /** Quartz, 6 or 7 fields with seconds first and an optional year; day-of-week 1-7, 1 is Sunday. */

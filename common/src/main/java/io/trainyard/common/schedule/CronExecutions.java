@@ -3,8 +3,6 @@ package io.trainyard.common.schedule;
 import com.cronutils.model.time.ExecutionTime;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,18 +19,10 @@ import java.util.function.Function;
  * Thread-safe.
  */
 final class CronExecutions {
-    private final Map<String, Text> recent;
+    private final SharedValues<String, Text> recent;
 
     CronExecutions(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
-        }
-        this.recent = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Text> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.recent = new SharedValues<>(capacity);
     }
 
     /**
@@ -57,24 +47,12 @@ final class CronExecutions {
     }
 
     private Text text(String text, Function<String, ExecutionTime> parse) {
-        synchronized (recent) {
-            Text known = recent.get(text);
-            if (known != null) {
-                return known;
-            }
-        }
         // Parsed outside the lock; two threads may both parse a text, the results are equal.
-        Text parsed = new Text(parse.apply(text));
-        synchronized (recent) {
-            Text raced = recent.putIfAbsent(text, parsed);
-            return raced != null ? raced : parsed;
-        }
+        return recent.get(text, key -> new Text(parse.apply(key)));
     }
 
     int size() {
-        synchronized (recent) {
-            return recent.size();
-        }
+        return recent.size();
     }
 
     private static final class Text {

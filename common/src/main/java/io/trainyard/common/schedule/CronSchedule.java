@@ -24,6 +24,9 @@ import java.util.Optional;
  * so many schedules cost little memory each.
  */
 public final class CronSchedule implements FireRule {
+    /** The request field a cron expression comes in, named in parse errors. */
+    public static final String FIELD = CronSyntax.FIELD;
+
     /** Enough for the distinct texts a scheduler fires within a few seconds. */
     private static final CronExecutions EXECUTIONS = new CronExecutions(4_096);
 

@@ -34,7 +34,7 @@ final class CronSyntax {
 
     static Parsed parse(String expression) {
         if (expression == null || expression.isBlank()) {
-            throw new ScheduleRuleException(FIELD, "is required for a recurring schedule");
+            throw ScheduleRuleException.missing(FIELD, "is required for a recurring schedule");
         }
         String text = expression.trim();
         if (text.startsWith("@")) {

@@ -5,10 +5,10 @@ import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * When a recurring schedule fires, in one time zone. Implementations are immutable values whose
+ * When a schedule fires (recurring, or once), in one time zone. Implementations are immutable values whose
  * factories reject bad input with a {@link ScheduleRuleException}.
  */
-public sealed interface FireRule permits CronSchedule, IntervalRule {
+sealed interface FireRule permits CronSchedule, IntervalRule, OnceRule {
 
     /** The first fire time strictly after {@code after}; empty when the rule never fires again. */
     Optional<Instant> nextFireAfter(Instant after);

@@ -17,7 +17,7 @@ import java.util.Optional;
 public final class IntervalRule implements FireRule {
     /** A generous bound that keeps the arithmetic far from overflow. */
     public static final long MAX_VALUE = 100_000;
-    static final String VALUE_FIELD = "interval_value";
+    public static final String VALUE_FIELD = "interval_value";
 
     private final IntervalUnit unit;
     private final long value;

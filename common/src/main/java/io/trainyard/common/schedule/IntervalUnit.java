@@ -13,7 +13,7 @@ public enum IntervalUnit {
     /** Calendar months from the first fire; a day the month lacks becomes its last day. */
     MONTHS(ChronoUnit.MONTHS);
 
-    static final String FIELD = "interval_unit";
+    public static final String FIELD = "interval_unit";
 
     private final ChronoUnit chronoUnit;
 
@@ -28,7 +28,7 @@ public enum IntervalUnit {
     /** Chorus's spelling: hours, days, weeks, months (any case). */
     public static IntervalUnit parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new ScheduleRuleException(FIELD, "is required: hours, days, weeks or months");
+            throw ScheduleRuleException.missing(FIELD, "is required: hours, days, weeks or months");
         }
         String name = text.trim().toUpperCase(Locale.ROOT);
         if (name.equals("ON_DEMAND")) {

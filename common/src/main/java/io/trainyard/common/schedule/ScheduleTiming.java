@@ -1,7 +1,9 @@
 package io.trainyard.common.schedule;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,5 +32,18 @@ public record ScheduleTiming(FireRule rule, Instant start, Instant end) {
     public Optional<Instant> nextFireAfter(Instant after) {
         Instant from = after.isBefore(start) ? start.minusNanos(1) : after;
         return rule.nextFireAfter(from).filter(fire -> end == null || !fire.isAfter(end));
+    }
+
+    /** A time zone by its IANA name; UTC when blank. */
+    public static ZoneId zone(String text, String field) {
+        if (text == null || text.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(text.trim());
+        } catch (DateTimeException e) {
+            throw new ScheduleRuleException(field, "unknown time zone '" + text
+                    + "'; use an IANA name such as Europe/Berlin or America/New_York");
+        }
     }
 }

@@ -6,11 +6,16 @@ package io.trainyard.common.store;
  * multi-key Lua scripts stay valid.
  */
 public record TenantKeys(String tenant) {
+    /**
+     * Pub/sub channel of cancel requests ("tenant/runId"). Classic pub/sub: a Redis Cluster
+     * delivers a PUBLISH on every node, so a subscriber may hold any node's connection.
+     */
     public static final String CANCEL_CHANNEL = "trainyard:cancel";
     /**
      * Set of the tenants that have (or had) in-flight runs: where the reconciler looks for
-     * {@link #inflight()} indexes. The one key outside every tenant's slot, so no script writes
-     * it; a start adds its tenant in the same round trip, after the script.
+     * {@link #inflight()} indexes. On purpose in a slot of its own (no hash tag), outside every
+     * tenant's, so no script writes it; a start adds its tenant in the same round trip, after the
+     * script, as a command of its own (a cluster pipeline sends it to that slot's node).
      */
     public static final String INFLIGHT_TENANTS = "trainyard:inflight-tenants";
 
@@ -64,5 +69,13 @@ public record TenantKeys(String tenant) {
     /** Hash with the captured stdout and stderr of a run. */
     public String runOutput(String runId) {
         return runPrefix() + runId + ":output";
+    }
+
+    /**
+     * String: the id of the latest task submitted for a resource (a workflow's latest training),
+     * so every dialect's view of that resource follows work started in any other.
+     */
+    public String resourceLatestTask(String resourceId) {
+        return prefix() + "resource:" + resourceId + ":latest-task";
     }
 }

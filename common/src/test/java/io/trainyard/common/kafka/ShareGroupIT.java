@@ -3,7 +3,7 @@ package io.trainyard.common.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.trainyard.common.local.KafkaBroker;
+import io.trainyard.devtools.KafkaBroker;
 import io.trainyard.common.testing.RealKafka;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,8 @@ package io.trainyard.common.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trainyard.common.testing.RealRedis;
+import io.trainyard.devtools.JavaProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,12 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RedisPoolsIT {
     @Test
     void aBurstOfVirtualThreadsOnOneCarrierEnds() throws Exception {
-        Process burst = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
-                "-cp", System.getProperty("java.class.path"), PoolBurst.class.getName(),
-                Integer.toString(RealRedis.server().port()), "500", "bounded"))
-                .redirectErrorStream(true).start();
+        Process burst = JavaProcess.of(PoolBurst.class)
+                .jvm("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1")
+                .args(Integer.toString(RealRedis.server().port()), "500", "bounded")
+                .start();
         try {
             // A bound on termination, not on speed: the unbounded pool never gets there.
             assertThat(burst.waitFor(120, TimeUnit.SECONDS)).as("the burst ended").isTrue();

@@ -1,8 +1,9 @@
 package io.trainyard.common.testing;
 
 import io.trainyard.common.kafka.KafkaSetup;
-import io.trainyard.common.local.FreePort;
-import io.trainyard.common.local.KafkaBroker;
+import io.trainyard.common.kafka.TopicLayout;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,12 +31,17 @@ public final class RealKafka implements ParameterResolver {
                 throw new UncheckedIOException(e);
             }
             try (Admin admin = admin()) {
-                KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+                KafkaSetup.ensureTopics(admin, TopicLayout.local());
             }
             KafkaBroker started = broker;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
         }
         return broker;
+    }
+
+    /** Whether a test of this JVM started the broker already. */
+    public static synchronized boolean started() {
+        return broker != null;
     }
 
     public static Admin admin() {

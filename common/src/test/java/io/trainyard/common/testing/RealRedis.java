@@ -1,7 +1,7 @@
 package io.trainyard.common.testing;
 
-import io.trainyard.common.local.FreePort;
-import io.trainyard.common.local.RedisServer;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

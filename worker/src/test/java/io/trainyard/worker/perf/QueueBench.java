@@ -1,14 +1,17 @@
 package io.trainyard.worker.perf;
 
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.json.Json;
 import io.trainyard.common.kafka.KafkaSetup;
+import io.trainyard.common.kafka.TopicLayout;
 import io.trainyard.common.kafka.Topics;
-import io.trainyard.common.local.FreePort;
-import io.trainyard.common.local.KafkaBroker;
-import io.trainyard.common.local.RedisServer;
 import io.trainyard.common.store.TenantKeys;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.KafkaBroker;
+import io.trainyard.devtools.RedisServer;
+import io.trainyard.worker.WorkerSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +25,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.AbstractPipeline;
 
 /**
  * The worker's hot path measured on its own (not a test; run by hand): its own broker and
@@ -63,13 +66,13 @@ public final class QueueBench {
              JedisPooled redis = new JedisPooled(java.net.URI.create(redisServer.uri()))) {
             redis.configSet("appendonly", opts.get("--aof"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                KafkaSetup.ensureTopics(admin, KafkaSetup.Layout.local());
+                KafkaSetup.ensureTopics(admin, TopicLayout.local());
             }
-            workerEnv.putAll(Map.of("TRAINYARD_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                    "TRAINYARD_REDIS_URI", redisServer.uri(), "TRAINYARD_DATA_DIR", dir.resolve("data").toString(),
-                    "TRAINYARD_WORKER_ID", "perf-worker", "TRAINYARD_SANDBOX", "none",
-                    "TRAINYARD_WORKER_TOPICS", Topics.SCRIPT_JOBS,
-                    "TRAINYARD_WORKER_SLOTS", opts.get("--slots"), "TRAINYARD_WORKER_BATCH", opts.get("--batch")));
+            workerEnv.putAll(Map.of(CommonSettings.KAFKA_BOOTSTRAP.env(), broker.bootstrapServers(),
+                    CommonSettings.REDIS_URI.env(), redisServer.uri(), CommonSettings.DATA_DIR.env(), dir.resolve("data").toString(),
+                    WorkerSettings.WORKER_ID.env(), "perf-worker", WorkerSettings.SANDBOX.env(), "none",
+                    WorkerSettings.TOPICS.env(), Topics.SCRIPT_JOBS,
+                    WorkerSettings.SLOTS.env(), opts.get("--slots"), WorkerSettings.BATCH.env(), opts.get("--batch")));
             try (WorkerProcess worker = WorkerProcess.start(workerEnv, dir, opts.get("--jfr"))) {
                 String bootstrap = broker.bootstrapServers();
                 say("worker ready: slots " + opts.get("--slots") + ", batch " + opts.get("--batch"));

@@ -1,6 +1,8 @@
 package io.trainyard.worker.perf;
 
-import io.trainyard.common.local.FreePort;
+import io.trainyard.devtools.FreePort;
+import io.trainyard.devtools.JavaProcess;
+import io.trainyard.worker.WorkerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +30,12 @@ final class WorkerProcess implements AutoCloseable {
 
     static WorkerProcess start(Map<String, String> env, Path dir, String jfr) throws IOException {
         int port = FreePort.pick();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC"));
+        JavaProcess java = JavaProcess.of("io.trainyard.worker.WorkerMain").jvm("-Xmx1g", "-XX:+UseG1GC");
         if (!jfr.isBlank()) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.ExecutionSample#period=1ms");
+            java.jvm("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.ExecutionSample#period=1ms");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trainyard.worker.WorkerMain"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("worker.log").toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("TRAINYARD_OPS_PORT", Integer.toString(port));
-        WorkerProcess worker = new WorkerProcess(builder.start(), port);
+        java.env(env).env(WorkerSettings.OPS_PORT.env(), Integer.toString(port)).log(dir.resolve("worker.log"));
+        WorkerProcess worker = new WorkerProcess(java.start(), port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!worker.ready()) {
             if (!worker.process.isAlive() || System.nanoTime() > deadline) {

@@ -2,6 +2,7 @@ package io.trainyard.worker.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.config.ConfigTable;
 import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.job.JobType;
@@ -49,21 +50,32 @@ public final class WorkerHarness implements AutoCloseable {
         return redis;
     }
 
-    /** A worker configuration for tests: sandboxed, quick retries, a short grace period; {@code overrides} win. */
-    public ConfigTable config(Map<String, String> overrides) {
+    /**
+     * The settings of a worker in a test JVM: bubblewrap-sandboxed, on the real broker and
+     * redis-server, reading resources from {@code dataDir}, a 15 s lease and a 2 s grace period;
+     * {@code overrides} win (a scenario may name another Kafka cluster or Redis).
+     */
+    public static ConfigTable settings(String workerId, Path dataDir, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
-        env.put("TRAINYARD_KAFKA_BOOTSTRAP", RealKafka.broker().bootstrapServers());
-        env.put("TRAINYARD_REDIS_URI", "redis://127.0.0.1:" + RealRedis.server().port());
-        env.put("TRAINYARD_DATA_DIR", dataDir.toString());
-        env.put("TRAINYARD_WORKER_ID", "test-worker");
-        env.put("TRAINYARD_WORKER_SLOTS", "3");
-        env.put("TRAINYARD_SANDBOX", "bwrap");
-        env.put("TRAINYARD_OPS_PORT", "0");
-        env.put("TRAINYARD_LEASE_MS", "15000");
-        env.put("TRAINYARD_RETRY_BACKOFF_MS", "100");
-        env.put("TRAINYARD_SHUTDOWN_GRACE_MS", "2000");
+        env.put(CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers());
+        env.put(CommonSettings.REDIS_URI.env(), "redis://127.0.0.1:" + RealRedis.server().port());
+        env.put(CommonSettings.DATA_DIR.env(), dataDir.toString());
+        env.put(WorkerSettings.WORKER_ID.env(), workerId);
+        env.put(WorkerSettings.SANDBOX.env(), "bwrap");
+        env.put(WorkerSettings.OPS_PORT.env(), "0");
+        env.put(WorkerSettings.LEASE_MS.env(), "15000");
+        env.put(WorkerSettings.SHUTDOWN_GRACE_MS.env(), "2000");
         env.putAll(overrides);
         return ConfigTable.load(WorkerSettings.ALL, env);
+    }
+
+    /** A worker configuration for this harness's tests: three slots, quick retries; {@code overrides} win. */
+    public ConfigTable config(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                WorkerSettings.SLOTS.env(), "3",
+                WorkerSettings.RETRY_BACKOFF_MS.env(), "100"));
+        env.putAll(overrides);
+        return settings("test-worker", dataDir, env);
     }
 
     public static JobMessage code(String tenant, String runId, String script, long timeoutSeconds) {

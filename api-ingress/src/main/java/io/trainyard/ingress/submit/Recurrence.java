@@ -1,6 +1,0 @@
-package io.trainyard.ingress.submit;
-
-/** MLW's recurrence: run once now, or on a cron schedule. */
-public enum Recurrence {
-    ONE_TIME, REPEAT
-}
