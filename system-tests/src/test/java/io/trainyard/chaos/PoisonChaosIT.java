@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -117,35 +118,47 @@ class PoisonChaosIT {
         }
     }
 
-    /** Reads the dead-letter topic until every poison record and every good job is accounted for (bounded). */
+    /**
+     * Reads the dead-letter topic (assigned, not subscribed: no group, so no rebalance reads a
+     * record twice) until every poison record and every good job is accounted for (bounded), then
+     * to its end. Each key maps to the reasons of its distinct dead-letter records.
+     */
     private static Map<String, List<String>> deadLetters(String prefix, Runs runs, List<String> good) {
         Map<String, List<String>> reasons = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", RealKafka.broker().bootstrapServers(), "group.id", "dlq-reader-" + Ids.next(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DLQ));
+                "bootstrap.servers", RealKafka.broker().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             try {
                 await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        if (record.key() != null && record.key().startsWith(prefix)) {
-                            var header = record.headers().lastHeader(DeadLetterHeaders.REASON);
-                            reasons.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                                    .add(header == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
-                        }
-                    }
+                    collect(consumer.poll(Duration.ofMillis(200)), prefix, reasons);
                     return reasons.size() >= POISON && runs.notEnded(good).isEmpty();
                 });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 // Counted and reported by the caller.
             }
-            // Anything dead-lettered twice arrives soon after the first copy: one more read.
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                if (record.key() != null && record.key().startsWith(prefix)) {
-                    reasons.computeIfAbsent(record.key(), k -> new ArrayList<>()).add("again");
-                }
-            }
+            // Anything dead-lettered twice arrives soon after the first copy: read on to the end once more.
+            await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30)).until(() -> {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                collect(consumer.poll(Duration.ofMillis(200)), prefix, reasons);
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
         }
         return reasons;
+    }
+
+    private static void collect(Iterable<ConsumerRecord<String, byte[]>> records, String prefix,
+                                Map<String, List<String>> reasons) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.key() != null && record.key().startsWith(prefix)) {
+                var header = record.headers().lastHeader(DeadLetterHeaders.REASON);
+                reasons.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                        .add(header == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static byte[] utf8(String text) {

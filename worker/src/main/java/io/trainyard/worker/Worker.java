@@ -275,7 +275,7 @@ public final class Worker implements AutoCloseable {
             JobRunner runner = new JobRunner(runnerSettings, ledger, redis, kinds, environment, registry, metrics,
                     new StepEnds(new PipelineSteps(redis, config.get(CommonSettings.RUN_RETENTION_SECONDS)), producer,
                             clock));
-            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, workerId, clock),
+            JobRecordHandler handler = new JobRecordHandler(runner, new DeadLetters(producer, redis, workerId, clock),
                     new JobCopies(producer), metrics, DELIVERY_LIMIT, workerId,
                     new FlowAdmission(new FlowStore(redis, FlowLimits.of(config, leaseMs), clock), producer));
 

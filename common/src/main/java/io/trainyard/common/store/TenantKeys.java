@@ -19,6 +19,16 @@ public record TenantKeys(String tenant) {
      */
     public static final String INFLIGHT_TENANTS = "trainyard:inflight-tenants";
 
+    /**
+     * String per job record sent to the dead-letter topic as poison ("topic-partition@offset"),
+     * holding a checksum of the record: a poison record delivered again (its acquisition lock lost
+     * while it was being dead-lettered) is rejected without a second dead letter. Poison has no
+     * tenant, so these keys stand outside every tenant's slot.
+     */
+    public static String deadLettered(String topic, int partition, long offset) {
+        return "trainyard:dead-lettered:" + topic + "-" + partition + "@" + offset;
+    }
+
     public TenantKeys {
         if (tenant == null || tenant.isEmpty() || tenant.indexOf('{') >= 0 || tenant.indexOf('}') >= 0) {
             throw new IllegalArgumentException("invalid tenant: " + tenant);

@@ -309,11 +309,14 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
     private AcknowledgeType deadLetterPoison(Delivery d) {
         ConsumerRecord<byte[], byte[]> record = d.record;
         LOG.warn("poison record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), d.poison);
-        if (!deadLetters.send(record, d.poison, deliveries(record))) {
+        switch (deadLetters.sendPoison(record, d.poison, deliveries(record))) {
             // Keep it in the queue rather than lose it; the delivery limit bounds the loop.
-            return AcknowledgeType.RELEASE;
+            case FAILED -> {
+                return AcknowledgeType.RELEASE;
+            }
+            case SENT -> metrics.deadLettered("poison");
+            case ALREADY -> { }
         }
-        metrics.deadLettered("poison");
         return AcknowledgeType.REJECT;
     }
 
