@@ -51,7 +51,7 @@ class FlowControlIT {
     static final class GatedKind implements JobKind {
         final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         final AtomicInteger lowDone = new AtomicInteger();
-        final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public JobType type() {
