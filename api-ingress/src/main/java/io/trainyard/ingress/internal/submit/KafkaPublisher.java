@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +29,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Concurrent submits share the producer: records sent within {@code lingerMillis} of each
  * other travel in one batch and are acknowledged by one response, so the broker's cost is per
  * batch, not per submit. Each caller still waits for its own record's acknowledgement.
+ *
+ * <p>A submit that finds no other waiting for Kafka does not wait for the linger either: nothing
+ * would join its batch. It asks a flusher thread to send at once ({@link KafkaProducer#flush}, on a
+ * thread of its own because a flush waits for the broker without a bound of the caller's), so
+ * one submit at a time costs no linger, and submits that overlap still share batches.
  */
 public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
     /** Large enough that linger, not size, closes a batch at any submit rate one ingress sees. */
@@ -34,6 +41,11 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final PublishTimers timers;
+    /** Submits between their send and its acknowledgement. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** A permit: a lone record waits in the producer for its linger. */
+    private final Semaphore flushAsked = new Semaphore(0);
+    private final Thread flusher;
 
     /** {@code lingerMillis} at most 100 (the setting's bound), so linger fits in the delivery timeout. */
     public KafkaPublisher(KafkaConnection kafka, SubmitBound bound, long lingerMillis, MeterRegistry metrics) {
@@ -50,6 +62,22 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishMillis / 2),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMillis)),
                 new StringSerializer(), new ByteArraySerializer());
+        this.flusher = lingerMillis == 0 ? null
+                : Thread.ofPlatform().daemon().name("kafka-publish-flusher").start(this::flushWhenAsked);
+    }
+
+    private void flushWhenAsked() {
+        try {
+            while (true) {
+                flushAsked.acquire();
+                flushAsked.drainPermits();
+                producer.flush();
+            }
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            // Closing.
+        } catch (RuntimeException e) {
+            // The producer is closed: nothing left to flush.
+        }
     }
 
     @Override
@@ -61,9 +89,13 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
         }
         long start = System.nanoTime();
         String outcome = "acked";
+        boolean alone = waiting.incrementAndGet() == 1;
         try {
-            producer.send(new ProducerRecord<>(topic, key, value))
-                    .get(waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), TimeUnit.MILLISECONDS);
+            var sent = producer.send(new ProducerRecord<>(topic, key, value));
+            if (alone && flusher != null) {
+                flushAsked.release();
+            }
+            sent.get(waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             outcome = "failed";
             throw new PublishFailedException(topic, key, e.getCause());
@@ -79,6 +111,7 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
             outcome = "failed";
             throw new PublishFailedException(topic, key, e);
         } finally {
+            waiting.decrementAndGet();
             timers.of(topic, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
@@ -90,6 +123,9 @@ public final class KafkaPublisher implements RecordPublisher, AutoCloseable {
 
     @Override
     public void close() {
+        if (flusher != null) {
+            flusher.interrupt();
+        }
         producer.close(java.time.Duration.ofSeconds(2));
     }
 

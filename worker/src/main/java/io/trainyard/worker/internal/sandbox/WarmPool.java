@@ -24,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * while the resident memory of the waiting sandboxes, with the next one's, stays within the
  * budget. With none waiting (or a job the waiting ones cannot serve) the job starts cold, as
  * without a pool.
+ *
+ * <p>A replacement yields to the job that took a sandbox: starting one (bubblewrap, an
+ * interpreter, its imports) costs tens of milliseconds of CPU, which on a small machine a short
+ * job would otherwise wait for. The refill starts once a job served from the pool exits, or
+ * {@link #REFILL_YIELD_MS} after it was taken, whichever comes first.
  */
 public final class WarmPool implements Sandbox, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
     private static final long FIRST_BACKOFF_MS = 1_000;
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** How long a refill waits for the job that took a sandbox to exit before it starts anyway. */
+    static final long REFILL_YIELD_MS = 200;
 
     private final BubblewrapSandbox bwrap;
     private final String python;
@@ -41,6 +48,8 @@ public final class WarmPool implements Sandbox, AutoCloseable {
     private final Map<String, Long> measuredRss = new HashMap<>();
     private final Map<String, Long> backoffMs = new HashMap<>();
     private final Map<String, Long> retryAtNanos = new HashMap<>();
+    /** The refill waits until then (System.nanoTime), unless a served job exits first. */
+    private long refillAfterNanos = System.nanoTime();
     /** The processes that ran in a warm sandbox, for {@link #describe}; they leave with their Process. */
     private final Set<Process> served = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final AtomicLong started = new AtomicLong();
@@ -90,6 +99,7 @@ public final class WarmPool implements Sandbox, AutoCloseable {
         try {
             Process process = warm.hand(spec);
             served.add(process);
+            process.onExit().thenRun(this::servedJobExited);
             return process;
         } catch (IOException | RuntimeException e) {
             // The job's files may be half moved: the run fails this attempt rather than start on them.
@@ -142,6 +152,7 @@ public final class WarmPool implements Sandbox, AutoCloseable {
                 queue.addFirst(warm);
                 return null;
             } else {
+                refillAfterNanos = System.nanoTime() + REFILL_YIELD_MS * 1_000_000L;
                 notifyAll();
                 return warm;
             }
@@ -149,10 +160,24 @@ public final class WarmPool implements Sandbox, AutoCloseable {
         return null;
     }
 
+    private synchronized void servedJobExited() {
+        refillAfterNanos = System.nanoTime();
+        notifyAll();
+    }
+
     private void refill() {
         while (!closed) {
             WarmProfile next;
             synchronized (this) {
+                long yieldNanos = refillAfterNanos - System.nanoTime();
+                if (yieldNanos > 0) {
+                    try {
+                        wait(Math.max(1, yieldNanos / 1_000_000L));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
                 next = nextToStart();
                 if (next == null) {
                     try {

@@ -121,6 +121,24 @@ class WarmPoolIT {
     }
 
     @Test
+    void aSandboxTakenByAJobThatKeepsRunningIsStillReplaced() throws Exception {
+        pool(256L << 20, TrainerProgram.scriptProfile(program, 1));
+        awaitWaiting(WarmProfile.SCRIPT, 1);
+        Path dir = Files.createDirectory(root.resolve("long"));
+        Files.writeString(dir.resolve("script.py"), "import time\ntime.sleep(30)\n");
+        Process running = pool.start(new SandboxSpec(dir, List.of(PYTHON.toString(), "script.py"), Map.of(), Map.of(),
+                LIMITS).warm(WarmProfile.SCRIPT));
+        try {
+            assertThat(pool.describe(running)).isEqualTo("bwrap-warm");
+            // The refill yields to the job for a moment only, not for as long as it runs.
+            awaitWaiting(WarmProfile.SCRIPT, 1);
+            assertThat(running.isAlive()).isTrue();
+        } finally {
+            ProcessTree.kill(running.toHandle());
+        }
+    }
+
+    @Test
     void aWarmRunHasTheColdRunsEnvironmentLimitsAndErrors() throws Exception {
         pool(256L << 20, TrainerProgram.scriptProfile(program, 3));
         awaitWaiting(WarmProfile.SCRIPT, 3);
