@@ -2,6 +2,9 @@
 -- back are parked here in Redis (their record is acknowledged without an attempt) and handed
 -- back, in order, to be published again when they may run:
 --   admit   a worker, before it starts a batch of the tenant's jobs: which may start now;
+--   probe   a worker, before 'admit' for a batch with no concurrency key: whether the tenant has
+--           nothing to check (no policy, no default rate, no token reserved), so that every job
+--           without a key starts and 'admit' need not be asked;
 --   release a run of a concurrency key ended (or a sweep looks): free its slot, promote waiters;
 --   resume  a pause is lifted: the jobs it parked, oldest first;
 --   due     a sweep: rate-limited jobs whose reserved time has come.
@@ -103,7 +106,17 @@ local function reserve(bucket, field, default_rate)
   return at
 end
 
-if mode == 'admit' then
+-- Whether a job without a concurrency key starts without a check: the tenant has no policy stored
+-- (no pause, no rate, no limit), no rate by default and no token reserved.
+local function unlimited(tenant_rate)
+  return (tonumber(tenant_rate) or 0) <= 0 and redis.call('EXISTS', policy) == 0
+    and redis.call('SCARD', paced) == 0 and redis.call('SCARD', granted) == 0
+end
+
+if mode == 'probe' then
+  -- ARGV[4] default jobs/s per tenant. Returns 1 when the tenant has nothing to check, else 0.
+  return unlimited(ARGV[4]) and 1 or 0
+elseif mode == 'admit' then
   -- KEYS[4] the tenant's bucket; per run, 6 keys: run hash, pause list of the whole queue, pause
   -- list of its type, the key's holders, the key's waiting list, the key's bucket.
   -- ARGV[4] lease ms, ARGV[5] default limit per key (0: none), ARGV[6] default jobs/s per tenant,
@@ -112,8 +125,7 @@ if mode == 'admit' then
   local lease, default_limit, tenant_rate, key_rate = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
   -- A tenant with no policy stored, no rate by default and no token reserved: a job without a
   -- concurrency key starts, and checking it would change nothing (the common case, looked up once).
-  local unlimited = (tonumber(tenant_rate) or 0) <= 0 and redis.call('EXISTS', policy) == 0
-    and redis.call('SCARD', paced) == 0 and redis.call('SCARD', granted) == 0
+  local nothing_to_check = unlimited(tenant_rate)
   local out = {}
   local k, a = 5, 8
   while a <= #ARGV do
@@ -121,7 +133,7 @@ if mode == 'admit' then
     local run, all_paused, type_paused, holders, waiting, key_bucket =
       KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
     local verdict = 0
-    if not (unlimited and key == '') then
+    if not (nothing_to_check and key == '') then
       local whole = redis.call('HEXISTS', policy, 'paused:*') == 1
       if whole or redis.call('HEXISTS', policy, 'paused:' .. jtype) == 1 then
         local list = whole and all_paused or type_paused

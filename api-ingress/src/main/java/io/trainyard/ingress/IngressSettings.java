@@ -23,7 +23,8 @@ public final class IngressSettings {
                     + "fifth.");
     public static final Setting<Long> PUBLISH_LINGER_MS = Setting.millis("TRAINYARD_PUBLISH_LINGER_MS", 5, 0, 100,
             "How long the Kafka producer holds a batch open: submits arriving meanwhile share one request and "
-                    + "one acknowledgement (each still answers only once Kafka has its job).");
+                    + "one acknowledgement (each still answers only once Kafka has its job). A submit that finds no "
+                    + "other waiting for Kafka is sent at once.");
     public static final Setting<Integer> REDIS_LANES = Setting.integer("TRAINYARD_REDIS_LANES", 2, 1, 64,
             "Redis connections that carry the API's commands, each with a thread sending every command queued "
                     + "since its last round trip in one go: concurrent requests share round trips (one server only).");

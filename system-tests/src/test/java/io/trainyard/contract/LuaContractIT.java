@@ -69,6 +69,7 @@ class LuaContractIT {
             Map.entry("task:", "a key prefix"),
             Map.entry("resource:", "a key prefix"),
             Map.entry("admit", "a command of flow.lua"),
+            Map.entry("probe", "a command of flow.lua"),
             Map.entry("release", "a command of flow.lua"),
             Map.entry("resume", "a command of flow.lua"),
             Map.entry("due", "a command of flow.lua"),

@@ -54,22 +54,64 @@ public final class FlowStore {
     }
 
     /**
-     * Admits a batch of jobs (one script call per tenant, one round trip): each starts now or is
-     * parked. {@code messages} are the jobs' records, kept byte for byte when parked.
+     * Admits a batch of jobs: each starts now or is parked. {@code messages} are the jobs' records,
+     * kept byte for byte when parked. A tenant whose jobs of the batch have no concurrency key is
+     * first asked whether it has anything to check at all ({@code probe}: one small script call
+     * per tenant, one round trip for the batch); only the others' jobs, and the jobs of a tenant
+     * that has, go to {@code admit} with their keys and messages (a second round trip).
      */
     public List<Admission> admit(List<JobMessage> jobs, List<byte[]> messages) {
         Map<String, List<Integer>> byTenant = new LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             byTenant.computeIfAbsent(jobs.get(i).tenant(), t -> new ArrayList<>()).add(i);
         }
+        String now = Long.toString(clock.millis());
+        Admission[] out = new Admission[jobs.size()];
+        Map<String, List<Integer>> toAdmit = new LinkedHashMap<>(byTenant);
+        List<String> probed = byTenant.entrySet().stream()
+                .filter(t -> t.getValue().stream().allMatch(i -> jobs.get(i).concurrencyKey() == null))
+                .map(Map.Entry::getKey).toList();
+        if (!probed.isEmpty()) {
+            List<List<String>> keys = new ArrayList<>();
+            List<List<String>> args = new ArrayList<>();
+            for (String tenant : probed) {
+                keys.add(tenantKeys(tenant));
+                args.add(List.of("probe", now, Long.toString(limits.publishDeadlineMs()),
+                        Double.toString(limits.tenantRate())));
+            }
+            List<Object> replies = FLOW.evalAll(redis, keys, args);
+            for (int t = 0; t < probed.size(); t++) {
+                if (replies.get(t) instanceof JedisException e) {
+                    throw e;
+                }
+                if (Long.valueOf(1).equals(replies.get(t))) {
+                    for (int i : toAdmit.remove(probed.get(t))) {
+                        out[i] = Admission.START;
+                    }
+                }
+            }
+        }
+        if (!toAdmit.isEmpty()) {
+            admitChecked(jobs, messages, toAdmit, now, out);
+        }
+        return List.of(out);
+    }
+
+    private static List<String> tenantKeys(String tenant) {
+        FlowKeys flow = new FlowKeys(tenant);
+        return new ArrayList<>(List.of(flow.policy(), new TenantKeys(tenant).inflight(), flow.delayed(),
+                flow.bucket(FlowKeys.WHOLE_QUEUE)));
+    }
+
+    /** {@code admit} for the jobs of {@code byTenant}, one script call per tenant; fills in {@code out}. */
+    private void admitChecked(List<JobMessage> jobs, List<byte[]> messages, Map<String, List<Integer>> byTenant,
+                              String now, Admission[] out) {
         List<List<String>> keys = new ArrayList<>();
         List<List<String>> args = new ArrayList<>();
-        String now = Long.toString(clock.millis());
         for (Map.Entry<String, List<Integer>> tenant : byTenant.entrySet()) {
             FlowKeys flow = new FlowKeys(tenant.getKey());
             TenantKeys runs = new TenantKeys(tenant.getKey());
-            List<String> k = new ArrayList<>(List.of(flow.policy(), runs.inflight(), flow.delayed(),
-                    flow.bucket(FlowKeys.WHOLE_QUEUE)));
+            List<String> k = tenantKeys(tenant.getKey());
             List<String> a = new ArrayList<>(List.of("admit", now, Long.toString(limits.publishDeadlineMs()),
                     Long.toString(limits.reservationMs()), Integer.toString(limits.concurrencyPerKey()),
                     Double.toString(limits.tenantRate()), Double.toString(limits.keyRate())));
@@ -85,7 +127,6 @@ public final class FlowStore {
             args.add(a);
         }
         List<Object> replies = FLOW.evalAll(redis, keys, args);
-        Admission[] out = new Admission[jobs.size()];
         List<String> parkedTenants = new ArrayList<>();
         int t = 0;
         for (Map.Entry<String, List<Integer>> tenant : byTenant.entrySet()) {
@@ -107,7 +148,6 @@ public final class FlowStore {
         if (!parkedTenants.isEmpty()) {
             redis.sadd(FlowKeys.TENANTS, parkedTenants.toArray(String[]::new));
         }
-        return List.of(out);
     }
 
     /**
