@@ -147,9 +147,8 @@ public final class Ingress implements AutoCloseable {
                 authenticator, bodies, clock);
         MaiascoreService maiascore = new MaiascoreService(taskStore, catalog, submissions, authenticator, bodies, clock);
 
-        DeadLetterRoutes deadLetters = new DeadLetterRoutes(
-                new DeadLetterQueue(kafka, publisher.producer(), redis, events, clock),
-                new Guard(authenticator::any), bodies);
+        DeadLetterQueue deadLetterQueue = new DeadLetterQueue(kafka, publisher.producer(), redis, events, clock);
+        DeadLetterRoutes deadLetters = new DeadLetterRoutes(deadLetterQueue, new Guard(authenticator::any), bodies);
         UserRoutes userRoutes = new UserRoutes(userStore, new Guard(authenticator::any), bodies,
                 config.get(IngressSettings.OPERATOR_TENANT));
         Schedules scheduleStore = new Schedules(redis, clock, events::log);
@@ -170,7 +169,7 @@ public final class Ingress implements AutoCloseable {
         RouteTable routes = new RouteTable();
         // The console calls the API on this server's own port, known only once it listens.
         int[] port = new int[1];
-        Console console = new Console(ConsoleContext.of(authenticator, redis, taskStore, admin, userRoutes, userStore,
+        Console console = new Console(ConsoleContext.of(authenticator, redis, taskStore, deadLetterQueue::waiting, userRoutes, userStore,
                 scheduleStore, () -> port[0], clock),
                 maxUpload);
         WebServer server = WebServer.builder()

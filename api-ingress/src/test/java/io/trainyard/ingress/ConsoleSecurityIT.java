@@ -1,16 +1,26 @@
 package io.trainyard.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
 import io.trainyard.common.testing.RealRedis;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,7 +180,8 @@ class ConsoleSecurityIT {
         assertThat(ingress.get("/service/mlw/dead-letters", ingress.reader()).statusCode()).isEqualTo(403);
         HttpResponse<String> list = ingress.get("/service/mlw/dead-letters", ingress.admin());
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(list.body()).isEqualTo("[]");
+        // Only this tenant's letters, whatever other tests of the class dead-lettered.
+        assertThat(list.body()).startsWith("[").doesNotContain("\"tenant\":\"" + ingress.otherTenant + "\"");
         HttpResponse<String> noIds = ingress.json("POST", "/service/mlw/dead-letters/redrive", ingress.admin(), "{}");
         assertThat(noIds.statusCode()).isEqualTo(400);
         assertThat(noIds.body()).contains("ids");
@@ -182,5 +193,23 @@ class ConsoleSecurityIT {
                 "{\"ids\":[\"0-999999\"]}");
         assertThat(unknown.statusCode()).isEqualTo(200);
         assertThat(unknown.body()).isEqualTo("{\"discarded\":[]}");
+    }
+
+    @Test
+    void theOverviewCountsOnlyTheTenantsOwnWaitingDeadLetters() throws Exception {
+        String session = signIn(ingress, ingress.tenant + "/admin");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.broker().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String tenant : List.of(ingress.otherTenant, ingress.tenant, ingress.otherTenant)) {
+                String runId = "run-" + UUID.randomUUID();
+                producer.send(new ProducerRecord<>(Topics.DLQ, runId, ("{\"tenant\":\"" + tenant + "\",\"runId\":\""
+                        + runId + "\"}").getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            }
+        }
+        // A count is shown for OverviewStats.DEAD_LETTERS_FRESH (15 s) before the topic is read again.
+        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ingress.get("/ui/overview", session).body())
+                        .contains("<dd id=\"dead-letters\">1</dd>"));
     }
 }

@@ -85,6 +85,11 @@ public final class DeadLetterQueue {
         return result;
     }
 
+    /** How many of the tenant's dead letters wait: neither redriven nor discarded. */
+    public int waiting(String tenant) {
+        return (int) list(tenant).stream().filter(DeadLetter::waiting).count();
+    }
+
     /** Redrives the tenant's waiting records among {@code ids}; returns the ids redriven. */
     public List<String> redrive(String tenant, Collection<String> ids, String by) {
         List<String> done = new ArrayList<>();

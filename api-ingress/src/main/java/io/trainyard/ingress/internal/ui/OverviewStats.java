@@ -1,7 +1,6 @@
 package io.trainyard.ingress.internal.ui;
 
 import io.trainyard.common.job.RunRecord;
-import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.store.TenantKeys;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,11 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -24,7 +20,7 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Computes the {@link Overview} of a tenant from the runs of the tasks it submitted in the last
  * hour (at most {@link #MAX_TASKS} of them, newest first, two pipelined round trips), and counts
- * the dead letters from the DLQ topic's offsets.
+ * the tenant's waiting dead letters.
  */
 final class OverviewStats {
     static final int MAX_TASKS = 5_000;
@@ -33,13 +29,18 @@ final class OverviewStats {
     private static final String[] FIELDS = {RunRecord.STATUS, RunRecord.QUEUED_AT, RunRecord.EXECUTED_AT,
             RunRecord.COMPLETED_AT, RunRecord.WORKER_ID};
 
-    private final UnifiedJedis redis;
-    private final Admin admin;
-    private final InstantSource clock;
+    /** How long a tenant's dead-letter count is shown before it is counted again. */
+    static final Duration DEAD_LETTERS_FRESH = Duration.ofSeconds(15);
 
-    OverviewStats(UnifiedJedis redis, Admin admin, InstantSource clock) {
+    private final UnifiedJedis redis;
+    private final ToIntFunction<String> waitingDeadLetters;
+    private final InstantSource clock;
+    private final Map<String, Counted> deadLetterCounts = new ConcurrentHashMap<>();
+
+    /** {@code waitingDeadLetters}: how many of a tenant's dead letters wait (neither redriven nor discarded). */
+    OverviewStats(UnifiedJedis redis, ToIntFunction<String> waitingDeadLetters, InstantSource clock) {
         this.redis = redis;
-        this.admin = admin;
+        this.waitingDeadLetters = waitingDeadLetters;
         this.clock = clock;
     }
 
@@ -88,7 +89,7 @@ final class OverviewStats {
         for (int i = 0; i < MINUTES; i++) {
             minutes.add(HH_MM.format(Instant.ofEpochMilli(from + i * 60_000L)));
         }
-        return new Overview(minutes, queued, started, finished, failed, queuedNow, runningNow, busy, deadLetters(),
+        return new Overview(minutes, queued, started, finished, failed, queuedNow, runningNow, busy, deadLetters(tenant),
                 taskIds.size(), taskIds.size() == MAX_TASKS, Times.instant(Instant.ofEpochMilli(now)));
     }
 
@@ -107,26 +108,26 @@ final class OverviewStats {
         }
     }
 
-    /** Records in the DLQ topic (end minus start offsets), or a word when Kafka does not answer soon. */
-    private String deadLetters() {
-        try {
-            TopicDescription topic = admin.describeTopics(List.of(Topics.DLQ)).allTopicNames()
-                    .get(2, TimeUnit.SECONDS).get(Topics.DLQ);
-            Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            topic.partitions().forEach(p -> {
-                earliest.put(new TopicPartition(Topics.DLQ, p.partition()), OffsetSpec.earliest());
-                latest.put(new TopicPartition(Topics.DLQ, p.partition()), OffsetSpec.latest());
-            });
-            var start = admin.listOffsets(earliest).all().get(2, TimeUnit.SECONDS);
-            var end = admin.listOffsets(latest).all().get(2, TimeUnit.SECONDS);
-            long total = 0;
-            for (var e : end.entrySet()) {
-                total += e.getValue().offset() - start.get(e.getKey()).offset();
-            }
-            return Long.toString(total);
-        } catch (Exception e) {
-            return "unknown (Kafka did not answer within " + Duration.ofSeconds(2).toSeconds() + " s)";
+    /**
+     * The tenant's dead letters still waiting for a redrive or a discard, counted at most every
+     * {@link #DEAD_LETTERS_FRESH} (each count reads the dead-letter topic), or a word when the count
+     * cannot be had. Only the tenant's own: the topic holds every tenant's records.
+     */
+    private String deadLetters(String tenant) {
+        long now = System.nanoTime();
+        Counted counted = deadLetterCounts.get(tenant);
+        if (counted != null && now - counted.atNanos() < DEAD_LETTERS_FRESH.toNanos()) {
+            return counted.text();
         }
+        String text;
+        try {
+            text = Integer.toString(waitingDeadLetters.applyAsInt(tenant));
+        } catch (RuntimeException e) {
+            text = "unknown (" + e.getMessage() + ")";
+        }
+        deadLetterCounts.put(tenant, new Counted(text, now));
+        return text;
     }
+
+    private record Counted(String text, long atNanos) {}
 }
