@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * {@code ./trainyard bench}: starts its own Kafka broker and redis-server, runs the chosen
  * workloads against real service processes, prints one table and writes it as JSON with the
- * machine's cores, memory, JDK, date and load. A workload that fails is reported as such and
+ * machine's cores, memory, JDK, date, load and speed ({@link MachineSpeed}). A workload that fails is reported as such and
  * the others still run. Not a test: figures depend on the machine and on what else runs on it.
  */
 public final class Bench {
@@ -56,6 +56,7 @@ public final class Bench {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         boolean ok = true;
         System.err.println("bench: servers and logs in " + dir);
+        machineSpeed(report, dir);
         try (BenchCluster cluster = BenchCluster.start(dir)) {
             BenchContext ctx = new BenchContext(o, cluster, logs, report,
                     UUID.randomUUID().toString().substring(0, 8));
@@ -87,6 +88,19 @@ public final class Bench {
             System.err.println("bench: a workload failed; logs kept in " + logs);
         }
         return ok;
+    }
+
+    /** Measured before any server of the benchmark starts, so that nothing of its own competes. */
+    private static void machineSpeed(Report report, Path dir) {
+        try {
+            MachineSpeed.measure(dir).ifPresentOrElse(speed -> {
+                report.header("speed", speed.describe());
+                report.header("speedOfReference", Math.round(speed.ofReference() * 100) / 100.0);
+                System.err.println("bench: machine speed: " + speed.describe());
+            }, () -> report.header("speed", "not measured: redis-benchmark or redis-server is not installed"));
+        } catch (IOException | RuntimeException e) {
+            report.header("speed", "not measured: " + e.getMessage());
+        }
     }
 
     /** Queue and pickup share one pool of worker processes subscribed to both of their topics. */

@@ -91,7 +91,8 @@ final class BullmqSide {
         return result;
     }
 
-    private static boolean onPath(String program) {
+    /** Whether {@code program} is an executable file in a directory of PATH. */
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
