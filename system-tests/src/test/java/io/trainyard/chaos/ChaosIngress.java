@@ -10,6 +10,7 @@ import io.trainyard.ingress.Ingress;
 import io.trainyard.ingress.TestIngress;
 import io.trainyard.scheduler.SchedulerService;
 import io.trainyard.scheduler.SchedulerSettings;
+import io.trainyard.worker.WorkerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -62,6 +63,20 @@ final class ChaosIngress implements AutoCloseable {
                 SchedulerSettings.INSTANCE_ID.env(), instanceId));
         env.putAll(settings);
         return SchedulerService.start(ConfigTable.load(SchedulerSettings.ALL, env), InstantSource.system(), () -> {});
+    }
+
+    /**
+     * A worker process's environment on the test broker and redis-server: where to connect, the
+     * data directory and an ephemeral ops port, with {@code settings} over them.
+     */
+    static Map<String, String> workerEnv(Path dataDir, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
+                CommonSettings.REDIS_URI.env(), redisUri(),
+                CommonSettings.DATA_DIR.env(), dataDir.toString(),
+                WorkerSettings.OPS_PORT.env(), "0"));
+        env.putAll(settings);
+        return Map.copyOf(env);
     }
 
     static String redisUri() {

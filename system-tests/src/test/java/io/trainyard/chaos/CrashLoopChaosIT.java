@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.kafka.DeadLetterHeaders;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.testing.RealKafka;
@@ -64,17 +63,13 @@ class CrashLoopChaosIT {
                      SchedulerSettings.MAX_ATTEMPTS.env(), Integer.toString(MAX_ATTEMPTS)));
              JedisPooled redis = RealRedis.client()) {
             Path logs = Files.createDirectories(Path.of("target", "chaos", ingress.tenant).toAbsolutePath());
-            Map<String, String> env = Map.of(
-                    CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
-                    CommonSettings.REDIS_URI.env(), ChaosIngress.redisUri(),
-                    CommonSettings.DATA_DIR.env(), ingress.dataDir.toString(),
+            Map<String, String> env = ChaosIngress.workerEnv(ingress.dataDir, Map.of(
                     WorkerSettings.TOPICS.env(), Topics.SCRIPT_JOBS,
                     WorkerSettings.SLOTS.env(), "1",
                     WorkerSettings.SANDBOX.env(), "bwrap",
-                    WorkerSettings.OPS_PORT.env(), "0",
                     WorkerSettings.LEASE_MS.env(), Long.toString(LEASE_MS),
                     WorkerSettings.MAX_ATTEMPTS.env(), Integer.toString(MAX_ATTEMPTS),
-                    WorkerSettings.SHUTDOWN_GRACE_MS.env(), "1000");
+                    WorkerSettings.SHUTDOWN_GRACE_MS.env(), "1000"));
             List<WorkerProcess> workers = List.of(WorkerProcess.start("loop-w1", env, logs),
                     WorkerProcess.start("loop-w2", env, logs));
             try {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.kafka.Topics;
 import io.trainyard.common.pipeline.PipelineKeys;
 import io.trainyard.common.testing.RealKafka;
@@ -53,14 +52,10 @@ class PipelineKillChaosIT {
         try (ChaosIngress ingress = ChaosIngress.start("dagkill", Map.of());
              JedisPooled redis = RealRedis.client()) {
             Path logs = Files.createDirectories(Path.of("target", "chaos", ingress.tenant).toAbsolutePath());
-            Map<String, String> env = Map.of(
-                    CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
-                    CommonSettings.REDIS_URI.env(), ChaosIngress.redisUri(),
-                    CommonSettings.DATA_DIR.env(), ingress.dataDir.toString(),
+            Map<String, String> env = ChaosIngress.workerEnv(ingress.dataDir, Map.of(
                     WorkerSettings.TOPICS.env(), Topics.SCRIPT_JOBS,
                     WorkerSettings.SANDBOX.env(), "none",
-                    WorkerSettings.OPS_PORT.env(), "0",
-                    WorkerSettings.LEASE_MS.env(), Long.toString(LEASE_MS));
+                    WorkerSettings.LEASE_MS.env(), Long.toString(LEASE_MS)));
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < DIAMONDS; i++) {
                 JsonNode p = ChaosIngress.ok(ingress.json("POST", "/service/mlw/pipelines",

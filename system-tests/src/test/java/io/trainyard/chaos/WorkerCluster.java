@@ -3,7 +3,6 @@ package io.trainyard.chaos;
 import static org.awaitility.Awaitility.await;
 
 import io.trainyard.common.Ids;
-import io.trainyard.common.config.CommonSettings;
 import io.trainyard.common.job.JobMessage;
 import io.trainyard.common.job.JobType;
 import io.trainyard.common.json.Json;
@@ -61,13 +60,9 @@ final class WorkerCluster implements AutoCloseable {
         String tenant = scenario + "-" + Ids.next().substring(24);
         try {
             Path logs = Files.createDirectories(Path.of("target", "chaos", tenant).toAbsolutePath());
-            Map<String, String> env = new HashMap<>(Map.of(
-                    CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
-                    CommonSettings.REDIS_URI.env(), ChaosIngress.redisUri(),
-                    CommonSettings.DATA_DIR.env(), Files.createDirectories(dir.resolve("data")).toString(),
-                    WorkerSettings.SANDBOX.env(), "none",
-                    WorkerSettings.OPS_PORT.env(), "0"));
-            env.putAll(settings);
+            Map<String, String> defaults = new HashMap<>(Map.of(WorkerSettings.SANDBOX.env(), "none"));
+            defaults.putAll(settings);
+            Map<String, String> env = ChaosIngress.workerEnv(Files.createDirectories(dir.resolve("data")), defaults);
             // Earlier scenarios (and other test classes on the same broker) leave records their
             // workers released when they stopped; a worker of this scenario would run them, taking
             // slots the scenario counts as free.

@@ -94,17 +94,13 @@ class WorkerKillChaosIT {
         Figures figures = new Figures("worker-kill");
         Path effects = sharedDirectory(dir.resolve("effects"));
         Path logs = Files.createDirectories(Path.of("target", "chaos", tenant).toAbsolutePath());
-        Map<String, String> env = Map.of(
-                CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
-                CommonSettings.REDIS_URI.env(), ChaosIngress.redisUri(),
-                CommonSettings.DATA_DIR.env(), Files.createDirectories(dir.resolve("data")).toString(),
+        Map<String, String> env = ChaosIngress.workerEnv(Files.createDirectories(dir.resolve("data")), Map.of(
                 WorkerSettings.TOPICS.env(), Topics.SCRIPT_JOBS,
                 WorkerSettings.SLOTS.env(), "4",
                 WorkerSettings.SANDBOX.env(), "none",
-                WorkerSettings.OPS_PORT.env(), "0",
                 WorkerSettings.LEASE_MS.env(), "15000",
                 WorkerSettings.MAX_ATTEMPTS.env(), Integer.toString(MAX_ATTEMPTS),
-                WorkerSettings.SHUTDOWN_GRACE_MS.env(), "1000");
+                WorkerSettings.SHUTDOWN_GRACE_MS.env(), "1000"));
         // The reconciler (in a scheduler) ends the wait of runs whose records Kafka stopped delivering.
         SchedulerService scheduler = SchedulerService.start(ConfigTable.load(SchedulerSettings.ALL, Map.of(
                 CommonSettings.KAFKA_BOOTSTRAP.env(), RealKafka.broker().bootstrapServers(),
