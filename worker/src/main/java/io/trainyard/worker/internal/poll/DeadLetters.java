@@ -33,6 +33,9 @@ public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** How long a poison record's mark outlives its dead letter: far past any redelivery of the record. */
     static final long MARK_SECONDS = 24 * 3600;
+    /** How long a claim to send a poison record's dead letter holds: past the send's 30 s bound. */
+    static final long SENDING_SECONDS = 60;
+    private static final String SENDING = "sending:";
 
     private final Producer<byte[], byte[]> producer;
     private final UnifiedJedis redis;
@@ -52,27 +55,52 @@ public final class DeadLetters {
         SENT,
         /** An earlier delivery of the record sent it. */
         ALREADY,
+        /** Another delivery of the record is sending it now: the record goes back to the queue. */
+        IN_FLIGHT,
         /** Not stored: the record must stay in the queue. */
         FAILED
     }
 
     /**
      * Sends a poison record's dead letter unless an earlier delivery of the same record already
-     * did. When Redis cannot say, it sends: a second dead letter is better than none.
+     * did. The mark is claimed before the send ({@code SET NX}, "sending", {@value #SENDING_SECONDS}
+     * s), so two deliveries of one record at once (a lock lost mid-send hands it to another lane)
+     * cannot both send: the second is answered {@link PoisonSent#IN_FLIGHT} and the record goes
+     * back to the queue until the first has marked it sent, or until its claim lapses. When Redis
+     * cannot say, it sends: a second dead letter is better than none.
      */
     public PoisonSent sendPoison(ConsumerRecord<byte[], byte[]> original, String reason, int attempts) {
         String key = TenantKeys.deadLettered(original.topic(), original.partition(), original.offset());
         String checksum = checksum(original);
+        String sending = SENDING + checksum;
+        boolean claimed = true;
         try {
-            if (checksum.equals(redis.get(key))) {
-                LOG.info("poison record {}-{}@{} delivered again: its dead letter was already sent",
-                        original.topic(), original.partition(), original.offset());
-                return PoisonSent.ALREADY;
+            if (redis.set(key, sending, SetParams.setParams().nx().ex(SENDING_SECONDS)) == null) {
+                String mark = redis.get(key);
+                if (checksum.equals(mark)) {
+                    LOG.info("poison record {}-{}@{} delivered again: its dead letter was already sent",
+                            original.topic(), original.partition(), original.offset());
+                    return PoisonSent.ALREADY;
+                }
+                if (sending.equals(mark)) {
+                    return PoisonSent.IN_FLIGHT;
+                }
+                // Another record's mark at this offset (its topic was made again): this one is new.
+                redis.set(key, sending, SetParams.setParams().ex(SENDING_SECONDS));
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not read the dead-letter mark of {}: {}", key, e.toString());
+            claimed = false;
+            LOG.warn("could not claim the dead-letter mark of {}: {}", key, e.toString());
         }
         if (!send(original, reason, attempts)) {
+            if (claimed) {
+                try {
+                    redis.del(key);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not release the dead-letter mark of {} (it lapses in {} s): {}", key,
+                            SENDING_SECONDS, e.toString());
+                }
+            }
             return PoisonSent.FAILED;
         }
         try {

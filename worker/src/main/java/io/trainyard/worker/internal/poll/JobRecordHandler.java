@@ -311,7 +311,7 @@ public final class JobRecordHandler implements RecordHandler<JobRecordHandler.De
         LOG.warn("poison record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), d.poison);
         switch (deadLetters.sendPoison(record, d.poison, deliveries(record))) {
             // Keep it in the queue rather than lose it; the delivery limit bounds the loop.
-            case FAILED -> {
+            case FAILED, IN_FLIGHT -> {
                 return AcknowledgeType.RELEASE;
             }
             case SENT -> metrics.deadLettered("poison");

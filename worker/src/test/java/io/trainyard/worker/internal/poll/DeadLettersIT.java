@@ -13,8 +13,14 @@ import io.trainyard.common.testing.TopicRecords;
 import io.trainyard.worker.internal.poll.DeadLetters.PoisonSent;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,6 +67,34 @@ class DeadLettersIT {
         assertThat(sent).hasSize(1);
         assertThat(new String(sent.getFirst().headers().lastHeader(DeadLetterHeaders.REASON).value(),
                 StandardCharsets.UTF_8)).isEqualTo("not a job message");
+    }
+
+    @Test
+    void twoDeliveriesOfOnePoisonRecordAtOnceSendOneDeadLetter() throws Exception {
+        String key = "together-" + Ids.next();
+        ConsumerRecord<byte[], byte[]> record = record(key, "{not json either", 7_000_003L);
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService both = Executors.newFixedThreadPool(2)) {
+            List<Future<PoisonSent>> outcomes = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                int delivery = i;
+                outcomes.add(both.submit(() -> {
+                    go.await();
+                    return deadLetters.sendPoison(record, "not a job message", delivery);
+                }));
+            }
+            go.countDown();
+            List<PoisonSent> answers = new ArrayList<>();
+            for (Future<PoisonSent> outcome : outcomes) {
+                answers.add(outcome.get(60, TimeUnit.SECONDS));
+            }
+            // One sends; the other finds it sending (the record goes back to the queue) or sent.
+            assertThat(answers).containsOnlyOnce(PoisonSent.SENT)
+                    .allMatch(a -> a == PoisonSent.SENT || a == PoisonSent.IN_FLIGHT || a == PoisonSent.ALREADY);
+        }
+        assertThat(TopicRecords.read(Topics.DLQ, key)).hasSize(1);
+        // Delivered again later: already sent.
+        assertThat(deadLetters.sendPoison(record, "not a job message", 3)).isEqualTo(PoisonSent.ALREADY);
     }
 
     @Test
