@@ -18,6 +18,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -79,12 +80,23 @@ final class ConsoleBrowser implements AutoCloseable {
     /**
      * The text of the element {@code css} selects, once the page shows it (up to 10 s: a form's
      * answer is a new page). Live pages replace elements as runs move on (server-sent events, htmx
-     * swaps): one replaced between finding and reading is found again.
+     * swaps): one replaced between finding and reading is found again. So is one whose page was
+     * replaced by a navigation in that instant, which chromedriver reports not as a stale element
+     * but as an inspector error ("Node with given id does not belong to the document").
      */
     String text(String css) {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElement(By.cssSelector(css)).getText());
+                .until(d -> {
+                    try {
+                        return d.findElement(By.cssSelector(css)).getText();
+                    } catch (WebDriverException e) {
+                        if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
     }
 
     void screenshot(String name) {
