@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -85,11 +86,26 @@ final class ConsoleBrowser implements AutoCloseable {
      * but as an inspector error ("Node with given id does not belong to the document").
      */
     String text(String css) {
+        return onceFound(css, WebElement::getText);
+    }
+
+    /**
+     * Clicks the element {@code css} selects, found again if a live swap or a navigation replaced
+     * it between finding and clicking (a click on a node no longer in the document does not happen).
+     */
+    void click(String css) {
+        onceFound(css, element -> {
+            element.click();
+            return Boolean.TRUE;
+        });
+    }
+
+    private <T> T onceFound(String css, Function<WebElement, T> action) {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(StaleElementReferenceException.class)
                 .until(d -> {
                     try {
-                        return d.findElement(By.cssSelector(css)).getText();
+                        return action.apply(d.findElement(By.cssSelector(css)));
                     } catch (WebDriverException e) {
                         if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
                             return null;

@@ -97,12 +97,12 @@ class ConsoleBrowserIT {
     private String uploadThroughPages(String project, String fileName, String content) throws Exception {
         browser.open("/ui/projects");
         browser.find("#p-name").sendKeys(project);
-        browser.find("form[hx-post='/ui/projects'] button").click();
+        browser.click("form[hx-post='/ui/projects'] button");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.all("#upload-form").size() == 1);
         Path file = scripts.resolve(fileName);
         Files.writeString(file, content);
         browser.find("#u-file").sendKeys(file.toAbsolutePath().toString());
-        browser.find("#upload-form button").click();
+        browser.click("#upload-form button");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.driver.getPageSource().contains(fileName));
         return browser.driver.getCurrentUrl();
     }
@@ -112,7 +112,7 @@ class ConsoleBrowserIT {
         browser.open("/ui/tasks");
         new Select(browser.find("#s-resource")).selectByVisibleText(project + " / " + fileName);
         browser.find("#s-name").sendKeys(taskName);
-        browser.find("#submit-form button[type=submit]").click();
+        browser.click("#submit-form button[type=submit]");
         await().atMost(Duration.ofSeconds(15)).until(() -> browser.driver.getCurrentUrl().contains("/ui/tasks/")
                 && browser.all("[data-run-status]").size() > 0);
     }
@@ -145,7 +145,7 @@ class ConsoleBrowserIT {
         uploadThroughPages(project, "hello.py", "import time\ntime.sleep(2)\nprint('hello from the console')\n");
         browser.screenshot("project");
         browser.assertAccessible("project");
-        browser.find("a[href*='/resources/']").click();
+        browser.click("a[href*='/resources/']");
         assertThat(browser.text("pre.script")).contains("print('hello from the console')");
         browser.screenshot("script");
         browser.assertAccessible("script");
@@ -163,7 +163,7 @@ class ConsoleBrowserIT {
 
         // Run again: a new run of the same task, on the same page.
         String taskUrl = browser.driver.getCurrentUrl();
-        browser.find("button.run-again").click();
+        browser.click("button.run-again");
         await().atMost(RUN_BOUND).until(() -> browser.all("[data-run-status]").size() == 2
                 && "COMPLETED".equals(runStatus()));
         assertThat(browser.driver.getCurrentUrl()).isEqualTo(taskUrl);
@@ -185,7 +185,7 @@ class ConsoleBrowserIT {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> browser.text("pre.stdout").equals("started"));
         assertThat(runStatus()).isEqualTo("RUNNING");
         browser.screenshot("task-live-output");
-        browser.find("button.cancel-run").click();
+        browser.click("button.cancel-run");
         await().atMost(RUN_BOUND).until(() -> "CANCELLED".equals(runStatus()));
         assertThat(browser.all("button.cancel-run")).isEmpty();
     }
@@ -270,8 +270,8 @@ class ConsoleBrowserIT {
         String record = (String) ((JavascriptExecutor) browser.driver).executeScript(
                 "return [...document.querySelectorAll('tr[data-record]')].find(r => r.textContent.includes('"
                         + taskId + "')).dataset.record;");
-        browser.find("input[name='id-" + record + "']").click();
-        browser.find("#redrive").click();
+        browser.click("input[name='id-" + record + "']");
+        browser.click("#redrive");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 browser.text("tr[data-record='" + record + "'] td.state").equals("REDRIVEN"));
 
@@ -324,13 +324,13 @@ class ConsoleBrowserIT {
         String tenant = "n" + UUID.randomUUID().toString().substring(0, 8);
         browser.open("/ui/users");
         browser.find("#t-name").sendKeys(tenant);
-        browser.find("#tenant-form button").click();
+        browser.click("#tenant-form button");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.all("#tenant-" + tenant).size() == 1);
         new Select(browser.find("#n-tenant")).selectByVisibleText(tenant);
         browser.find("#n-user").sendKeys("newcomer");
         browser.find("#n-password").sendKeys("newcomers-password");
-        browser.find("input[name='role-CREATE']").click();
-        browser.find("#user-form button[type=submit]").click();
+        browser.click("input[name='role-CREATE']");
+        browser.click("#user-form button[type=submit]");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 browser.all("tr[data-user='" + tenant + "/newcomer']").size() == 1);
         assertThat(browser.text("tr[data-user='" + tenant + "/newcomer'] td.state")).isEqualTo("active");
@@ -351,7 +351,7 @@ class ConsoleBrowserIT {
         browser.signOut();
         signInAsAdmin();
         browser.open("/ui/users");
-        browser.find("tr[data-user='" + tenant + "/newcomer'] button.danger").click();
+        browser.click("tr[data-user='" + tenant + "/newcomer'] button.danger");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 browser.text("tr[data-user='" + tenant + "/newcomer'] td.state").equals("disabled"));
         browser.signOut();
@@ -379,12 +379,12 @@ class ConsoleBrowserIT {
                 .contains("America/New_York").contains("SKIP");
         assertThat(browser.text(row + " td.next")).endsWith("UTC");
         assertThat(browser.text(row + " td.state")).isEqualTo("active");
-        browser.find(row + " button.pause").click();
+        browser.click(row + " button.pause");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.text(row + " td.state").startsWith("paused"));
         assertThat(browser.text(row + " td.next")).isEqualTo("—");
         browser.screenshot("schedules");
         browser.assertAccessible("schedules");
-        browser.find(row + " button.resume").click();
+        browser.click(row + " button.resume");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.text(row + " td.state").equals("active"));
     }
 
