@@ -29,7 +29,7 @@ final class BullmqSide {
     static void run(BenchContext ctx) throws IOException, InterruptedException {
         Report report = ctx.report();
         Path dir = ctx.options().root().resolve("bench/bullmq");
-        if (!onPath("node") || !onPath("npm")) {
+        if (!Programs.onPath("node") || !Programs.onPath("npm")) {
             report.row(NAME, "no-op jobs/s (BullMQ, same redis-server)", "n/a", "", "node/npm not installed");
             return;
         }
@@ -89,16 +89,6 @@ final class BullmqSide {
                         + Report.load(loadBefore, loadAfter));
         ctx.say(String.format("bullmq (%s): %,.0f jobs/s", setting, rate));
         return result;
-    }
-
-    /** Whether {@code program} is an executable file in a directory of PATH. */
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String exec(Path dir, Path log, long timeoutSeconds, String... command)

@@ -42,7 +42,7 @@ final class MachineSpeed {
     }
 
     static Optional<Speed> measure(Path dir) throws IOException {
-        if (!BullmqSide.onPath("redis-server") || !BullmqSide.onPath("redis-benchmark")) {
+        if (!Programs.onPath("redis-server") || !Programs.onPath("redis-benchmark")) {
             return Optional.empty();
         }
         int port = FreePort.pick();
