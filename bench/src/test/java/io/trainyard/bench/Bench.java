@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * {@code ./trainyard bench}: starts its own Kafka broker and redis-server, runs the chosen
  * workloads against real service processes, prints one table and writes it as JSON with the
- * machine's cores, memory, JDK, date, load and speed ({@link MachineSpeed}). A workload that fails is reported as such and
- * the others still run. Not a test: figures depend on the machine and on what else runs on it.
+ * machine's cores, memory, JDK, date, load and speed ({@link MachineSpeed}). A workload that
+ * fails is reported as such and the others still run. Not a test: figures depend on the machine
+ * and on what else runs on it.
  */
 public final class Bench {
     private Bench() {}
