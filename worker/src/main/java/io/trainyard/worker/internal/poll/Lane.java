@@ -252,7 +252,7 @@ final class Lane<W> implements SlotGate.Member {
     }
 
     private void take(List<ConsumerRecord<byte[], byte[]>> fresh, long now, long renewAfter) {
-        int room = poller.takingWork() ? gate.claim(this, fresh.size()) : 0;
+        int room = poller.takingWork() ? gate.claim(this, fresh.size(), now) : 0;
         if (room < fresh.size()) {
             // Given back, counted, without running them: the worker is stopping, or records of
             // several lanes arrived for the same free slots.

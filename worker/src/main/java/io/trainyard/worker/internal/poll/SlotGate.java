@@ -23,10 +23,13 @@ import java.util.List;
  *
  * <p>Priorities: lanes of a higher priority's topic come first. A lane may not arm while a
  * higher priority's topic has no armed lane but a lane waiting to arm (that topic's records wait
- * for a free slot), with one exception, so that lower priorities are never starved: once
- * {@code lowShare - 1} lanes of higher priorities armed while a lane of a lower priority waited,
- * the next free slot goes to the lower priority. So of every {@code lowShare} fetches made while
- * priorities compete, at least one is a waiting lower priority's.
+ * for a free slot), nor while records of a higher priority found no free slot and were handed
+ * back less than {@link #QUIET_MS} ago (they wait in their topic for the next free slot, and a
+ * lower lane's fetch open beside the higher one's would race it for that slot), with one
+ * exception, so that lower priorities are never starved: once {@code lowShare - 1} lanes of
+ * higher priorities armed while a lane of a lower priority waited, the next free slot goes to the
+ * lower priority. So of every {@code lowShare} fetches made while priorities compete, at least
+ * one is a waiting lower priority's.
  *
  * <p>{@code highReserve} slots more are kept for high-priority jobs alone: lanes of lower
  * priorities fill at most {@code slots}, high ones {@code slots + highReserve}, so a high lane can
@@ -79,6 +82,8 @@ final class SlotGate {
     private final int highReserve;
     /** Per priority: lanes of higher priorities that armed while one of it waited, since it last armed. */
     private final int[] passedOver = new int[Priority.values().length];
+    /** Per priority: until when (epoch ms) its records handed back for want of a slot count as waiting. */
+    private final long[] crowdedOutUntil = new long[Priority.values().length];
     private List<? extends Member> lanes = List.of();
     private boolean open = true;
     private int lanesWithoutRedis;
@@ -132,7 +137,7 @@ final class SlotGate {
             return false;
         }
         int rank = lane.priority().ordinal();
-        if (higherWaits(rank) && passedOver[rank] < lowShare - 1) {
+        if ((higherWaits(rank) || higherCrowdedOut(rank, now)) && passedOver[rank] < lowShare - 1) {
             return false;
         }
         passedOver[rank] = 0;
@@ -149,6 +154,16 @@ final class SlotGate {
     private boolean higherWaits(int rank) {
         for (Member waiting : lanes) {
             if (waiting.priority().ordinal() < rank && idle(waiting) && !topicArmed(waiting.topic())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether records of a priority above {@code rank} were handed back for want of a slot lately. */
+    private boolean higherCrowdedOut(int rank, long now) {
+        for (int higher = 0; higher < rank; higher++) {
+            if (crowdedOutUntil[higher] > now) {
                 return true;
             }
         }
@@ -178,14 +193,20 @@ final class SlotGate {
         return false;
     }
 
-    /** How many of {@code records} that arrived for {@code lane} fit in the free slots; those count as taken. */
-    synchronized int claim(Member lane, int records) {
+    /**
+     * How many of {@code records} that arrived for {@code lane} at {@code now} fit in the free
+     * slots; those count as taken. The rest go back to their topic, which then counts as waiting
+     * for a slot (see the class comment) until its lanes take records again or {@link #QUIET_MS}
+     * passes.
+     */
+    synchronized int claim(Member lane, int records, long now) {
         int taken = 0;
         for (Member other : lanes) {
             taken += other.busy();
         }
         int room = Math.max(0, Math.min(records, limit(lane) - taken));
         lane.claimed(room);
+        crowdedOutUntil[lane.priority().ordinal()] = room < records ? now + QUIET_MS : 0;
         return room;
     }
 

@@ -50,6 +50,44 @@ class SlotGatePriorityTest {
     }
 
     @Test
+    void aHighRecordHandedBackForWantOfASlotGetsTheNextFreeSlotWithoutALowFetchRacingIt() {
+        List<FakeLane> high = lanes(HIGH, 1);
+        List<FakeLane> low = lanes(LOW, 1);
+        SlotGate gate = new SlotGate(1, 4);
+        gate.lanes(Stream.concat(high.stream(), low.stream()).toList());
+        assertThat(gate.tryArm(high.get(0), NOW)).as("its fetch waits on an empty high topic").isTrue();
+        assertThat(gate.tryArm(low.get(0), NOW)).isTrue();
+        assertThat(gate.claim(low.get(0), 1, NOW)).as("a low job takes the slot").isEqualTo(1);
+        low.get(0).armed = false;
+        assertThat(gate.claim(high.get(0), 1, NOW)).as("a high record arrives: no free slot").isZero();
+        high.get(0).armed = false;
+
+        low.get(0).busy = 0; // the low job ended; the high record waits in its topic
+        assertThat(gate.tryArm(high.get(0), NOW + 1)).isTrue();
+        assertThat(gate.tryArm(low.get(0), NOW + 1)).as("its fetch would race the high one for the slot").isFalse();
+        assertThat(gate.claim(high.get(0), 1, NOW + 2)).isEqualTo(1);
+        high.get(0).armed = false;
+        high.get(0).busy = 0; // the high job ran and ended
+        assertThat(gate.tryArm(high.get(0), NOW + 3)).as("its fetch waits on the high topic again").isTrue();
+        assertThat(gate.tryArm(low.get(0), NOW + 3)).as("the high topic took its records: the low lane arms").isTrue();
+    }
+
+    @Test
+    void recordsHandedBackStopHoldingLowerLanesBackAfterAQuietPeriod() {
+        List<FakeLane> high = lanes(HIGH, 1);
+        List<FakeLane> low = lanes(LOW, 1);
+        SlotGate gate = new SlotGate(1, 4);
+        gate.lanes(Stream.concat(high.stream(), low.stream()).toList());
+        low.get(0).busy = 1;
+        assertThat(gate.claim(high.get(0), 1, NOW)).isZero();
+        high.get(0).arm(NOW); // its fetch is open again, but the record went to another worker
+        low.get(0).busy = 0;
+
+        assertThat(gate.tryArm(low.get(0), NOW + SlotGate.QUIET_MS - 1)).isFalse();
+        assertThat(gate.tryArm(low.get(0), NOW + SlotGate.QUIET_MS)).isTrue();
+    }
+
+    @Test
     void aWaitingLowPriorityGetsOneFetchInEveryLowShareEvenUnderEndlessHighWork() {
         List<FakeLane> high = lanes(HIGH, 1);
         List<FakeLane> low = lanes(LOW, 1);
@@ -80,11 +118,11 @@ class SlotGatePriorityTest {
         int lowTaken = 0;
         for (FakeLane lane : low) {
             if (gate.tryArm(lane, NOW)) {
-                lowTaken += gate.claim(lane, 1);
+                lowTaken += gate.claim(lane, 1, NOW);
                 lane.armed = false;
             }
         }
         assertThat(lowTaken).as("low jobs take every slot but the reserved ones").isEqualTo(8);
-        assertThat(gate.claim(reserve, 5)).as("high records that arrive fit in the reserve").isEqualTo(2);
+        assertThat(gate.claim(reserve, 5, NOW)).as("high records that arrive fit in the reserve").isEqualTo(2);
     }
 }

@@ -120,13 +120,13 @@ class SlotGateTest {
         int started = 0;
         for (FakeLane lane : Stream.concat(script.stream(), training.stream()).toList()) {
             lane.armed = true;
-            started += gate.claim(lane, 1);
+            started += gate.claim(lane, 1, NOW);
             lane.armed = false;
         }
         assertThat(started).isEqualTo(4);
-        assertThat(gate.claim(script.get(0), 3)).as("all slots taken").isZero();
+        assertThat(gate.claim(script.get(0), 3, NOW)).as("all slots taken").isZero();
         script.get(0).busy = 0;
-        assertThat(gate.claim(script.get(1), 3)).as("one freed").isEqualTo(1);
+        assertThat(gate.claim(script.get(1), 3, NOW)).as("one freed").isEqualTo(1);
     }
 
     @Test
