@@ -47,8 +47,13 @@ class FlowControlIT {
         harness.close();
     }
 
-    /** NOOP jobs that complete at once, except {@code gate-} runs, which wait until the test opens them. */
+    /**
+     * NOOP jobs that complete at once, except {@code gate-} runs, which wait until the test opens
+     * them, and {@code low-} runs, which take {@value #LOW_JOB_MILLIS} ms: a job that ended the
+     * instant it started would measure a record's way from Kafka in low jobs run meanwhile.
+     */
     static final class GatedKind implements JobKind {
+        static final long LOW_JOB_MILLIS = 50;
         final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         final AtomicInteger lowDone = new AtomicInteger();
         final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -66,6 +71,7 @@ class FlowControlIT {
                 gates.computeIfAbsent(runId, id -> new CountDownLatch(1)).await();
             }
             if (runId.startsWith("low-")) {
+                Thread.sleep(LOW_JOB_MILLIS);
                 lowDone.incrementAndGet();
             }
             return Outcome.completed("done");
@@ -107,10 +113,10 @@ class FlowControlIT {
             await().atMost(BOUND).until(() -> kind.lowDone.get() >= 20);
 
             String high = "high-" + Ids.next();
-            int lowsBefore = kind.lowDone.get();
+            int startedBefore = kind.started.size();
             publish(job(tenant, high, Priority.HIGH, null));
             await().atMost(BOUND).pollInterval(Duration.ofMillis(10)).until(() -> kind.started.contains(high));
-            int lowsBetween = kind.started.indexOf(high) - kind.started.indexOf("low-" + (lowsBefore - 1)) - 1;
+            int lowsBetween = kind.started.indexOf(high) - startedBefore;
 
             // A slot frees after each low job: the next one goes to the high job, give or take the
             // low jobs whose records were on their way already.
